@@ -1,0 +1,25 @@
+# qualityloop image: one image for both the API and the Temporal worker.
+#   API (default):  npx tsx src/api/main.ts
+#   worker:         npx tsx worker/main.ts   (set as `command` in docker-compose.yml)
+# TypeScript runs through tsx, a runtime dependency, so no build step is needed.
+# Configuration comes only from QL_* environment variables (src/config/index.ts).
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production
+WORKDIR /app
+
+# Dependencies first so this layer is cached until the lockfile changes.
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+COPY tsconfig.json ./
+COPY src/ ./src/
+COPY workflows/ ./workflows/
+COPY activities/ ./activities/
+COPY worker/ ./worker/
+
+# Sources stay root-owned and read-only; the process runs unprivileged.
+USER node
+
+EXPOSE 8080
+CMD ["npx", "tsx", "src/api/main.ts"]

@@ -1,0 +1,1 @@
+export { createComplaintActivities, type ComplaintActivities, type ComplaintActivityDeps } from './complaint';

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration object of qualityloop, read once at start-up by the API
+ * and the worker from environment variables. Every variable is named
+ * `QL_<SECTION>_<KEY>`; docker-compose.yml and the README use the same names
+ * (a test checks that). Invalid config stops the process with a readable list
+ * of the offending variables instead of failing later on first use.
+ */
+export const ENV_VARS = {
+  temporalAddress: 'QL_TEMPORAL_ADDRESS',
+  temporalNamespace: 'QL_TEMPORAL_NAMESPACE',
+  taskQueue: 'QL_TASK_QUEUE',
+  mongoUri: 'QL_MONGO_URI',
+  apiPort: 'QL_API_PORT',
+  apiHost: 'QL_API_HOST',
+  publicUrl: 'QL_PUBLIC_URL',
+  logLevel: 'QL_LOG_LEVEL',
+  apiKeyPepper: 'QL_API_KEY_PEPPER',
+  webhookUrls: 'QL_WEBHOOK_URLS',
+  webhookSecret: 'QL_WEBHOOK_SECRET',
+  temporalUiUrl: 'QL_TEMPORAL_UI_URL',
+} as const;
+
+const csvUrls = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
+  .pipe(z.array(z.url()));
+
+const secret = z.string().min(16, 'must be at least 16 characters');
+
+export const configSchema = z.object({
+  temporal: z.object({
+    address: z.string().min(1).default('127.0.0.1:7233'),
+    namespace: z.string().min(1).default('default'),
+    taskQueue: z.string().min(1).default('qualityloop'),
+    uiUrl: z.url().optional(),
+  }),
+  mongo: z.object({
+    uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
+  }),
+  api: z.object({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    host: z.string().default('127.0.0.1'),
+    publicUrl: z.url().optional(),
+  }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  secrets: z.object({
+    /** Server-side secret mixed into API key hashes, so a leaked DB alone cannot be brute-forced offline. */
+    apiKeyPepper: secret,
+    /** HMAC key that signs webhook bodies (header `X-Qualityloop-Signature`). */
+    webhookSecret: secret,
+  }),
+  notifications: z.object({
+    webhookUrls: csvUrls,
+  }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function fromEnv(env: Env) {
+  const v = (k: keyof typeof ENV_VARS) => {
+    const raw = env[ENV_VARS[k]];
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+  return {
+    temporal: {
+      address: v('temporalAddress'),
+      namespace: v('temporalNamespace'),
+      taskQueue: v('taskQueue'),
+      uiUrl: v('temporalUiUrl'),
+    },
+    mongo: { uri: v('mongoUri') },
+    api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl') },
+    logLevel: v('logLevel'),
+    secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
+    notifications: { webhookUrls: v('webhookUrls') },
+  };
+}
+
+/** Maps a config path (e.g. `mongo.uri`) back to its environment variable for error messages. */
+const PATH_TO_ENV: Record<string, string> = {
+  'temporal.address': ENV_VARS.temporalAddress,
+  'temporal.namespace': ENV_VARS.temporalNamespace,
+  'temporal.taskQueue': ENV_VARS.taskQueue,
+  'temporal.uiUrl': ENV_VARS.temporalUiUrl,
+  'mongo.uri': ENV_VARS.mongoUri,
+  'api.port': ENV_VARS.apiPort,
+  'api.host': ENV_VARS.apiHost,
+  'api.publicUrl': ENV_VARS.publicUrl,
+  logLevel: ENV_VARS.logLevel,
+  'secrets.apiKeyPepper': ENV_VARS.apiKeyPepper,
+  'secrets.webhookSecret': ENV_VARS.webhookSecret,
+  'notifications.webhookUrls': ENV_VARS.webhookUrls,
+};
+
+/** Parses the environment into a Config, or throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = configSchema.safeParse(fromEnv(env));
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => {
+    const path = issue.path.filter((p) => typeof p !== 'number').join('.');
+    const name = PATH_TO_ENV[path] ?? path;
+    return `  ${name}: ${issue.message}`;
+  });
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,59 @@
+/**
+ * The complaint workflow's public contract: its name, input, queries, updates
+ * and search attributes. The API imports this module without pulling in the
+ * workflow body or any activity code.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Actor } from '../domain/actors';
+import type { CommandType, ComplaintCommand, ComplaintIntake, ComplaintState } from '../domain/complaint';
+
+export const COMPLAINT_WORKFLOW = 'complaintWorkflow';
+
+export interface ComplaintWorkflowInput {
+  intake: ComplaintIntake;
+  /** Set when the workflow continues as new: the state to carry on from. */
+  resume?: ComplaintState;
+}
+
+/** Workflow ids derive from complaint ids, so the id alone finds the workflow. */
+export function complaintWorkflowId(complaintId: string): string {
+  return `complaint-${complaintId}`;
+}
+
+/** Returns the complaint's state; version 0 means it is still being registered. */
+export const getComplaintQuery = defineQuery<ComplaintState>('getComplaint');
+
+export interface ActionRequest<T extends CommandType = CommandType> {
+  actor: Actor;
+  command: Extract<ComplaintCommand, { type: T }>;
+}
+
+/** One Temporal Update per agent action; each answers with the state after it. */
+export const complaintUpdates = {
+  acknowledge: defineUpdate<ComplaintState, [ActionRequest<'acknowledge'>]>('acknowledge'),
+  add_note: defineUpdate<ComplaintState, [ActionRequest<'add_note'>]>('add_note'),
+  request_info: defineUpdate<ComplaintState, [ActionRequest<'request_info'>]>('request_info'),
+  customer_replied: defineUpdate<ComplaintState, [ActionRequest<'customer_replied'>]>('customer_replied'),
+  transfer: defineUpdate<ComplaintState, [ActionRequest<'transfer'>]>('transfer'),
+  change_severity: defineUpdate<ComplaintState, [ActionRequest<'change_severity'>]>('change_severity'),
+  resolve: defineUpdate<ComplaintState, [ActionRequest<'resolve'>]>('resolve'),
+  reopen: defineUpdate<ComplaintState, [ActionRequest<'reopen'>]>('reopen'),
+  close: defineUpdate<ComplaintState, [ActionRequest<'close'>]>('close'),
+  cancel: defineUpdate<ComplaintState, [ActionRequest<'cancel'>]>('cancel'),
+  record_csat: defineUpdate<ComplaintState, [ActionRequest<'record_csat'>]>('record_csat'),
+} as const satisfies { [K in CommandType]: unknown };
+
+/** Custom search attributes (registered on the dev server and in docker-compose). */
+export const complaintSearchAttributes = {
+  status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),
+  severity: defineSearchAttributeKey('ComplaintSeverity', SearchAttributeType.KEYWORD),
+  owner: defineSearchAttributeKey('ComplaintOwner', SearchAttributeType.KEYWORD),
+  category: defineSearchAttributeKey('ComplaintCategory', SearchAttributeType.KEYWORD),
+  breached: defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL),
+} as const;
+
+/** `name=Type` pairs for `temporal server start-dev --search-attribute`. */
+export const SEARCH_ATTRIBUTE_FLAGS = Object.values(complaintSearchAttributes).map(
+  (k) => `${k.name}=${k.type === SearchAttributeType.BOOL ? 'Bool' : 'Keyword'}`,
+);

@@ -1,0 +1,215 @@
+import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+/**
+ * MongoDB collections. Every write the engine makes is an idempotent upsert
+ * keyed by a deterministic id, so activity retries and HTTP retries never
+ * duplicate a record and no multi-document transaction is needed (FerretDB,
+ * our embedded dev database, has none).
+ */
+
+const opts = { versionKey: false as const, minimize: false, strict: 'throw' as const };
+
+/** Read model of complaints: one document per complaint, written after every transition. */
+const complaintSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** The workflow's state version; a write with a lower version is ignored. */
+    version: { type: Number, required: true },
+    status: { type: String, required: true },
+    severity: { type: String, required: true },
+    category: { type: String, required: true },
+    channel: { type: String, required: true },
+    customerId: { type: String, required: true },
+    ownerId: { type: String, default: null },
+    firstResponderId: { type: String, default: null },
+    queue: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    resolvedAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+    sla: {
+      policyId: { type: String, default: null },
+      policyVersion: { type: Number, default: null },
+      breached: { type: Boolean, default: false },
+      paused: { type: Boolean, default: false },
+      escalationLevel: { type: Number, default: 0 },
+      nextDueAt: { type: Date, default: null },
+      atRiskFrom: { type: Date, default: null },
+    },
+    /** nextDueAt in ms, or MAX_SAFE_INTEGER when no clock runs: sorts "no deadline" last. */
+    dueSortKey: { type: Number, required: true },
+    /** The full workflow state, so the record outlives Temporal's history retention. */
+    state: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: 'complaints' },
+);
+complaintSchema.index({ dueSortKey: 1, _id: 1 });
+complaintSchema.index({ status: 1, dueSortKey: 1, _id: 1 });
+complaintSchema.index({ ownerId: 1, dueSortKey: 1, _id: 1 });
+complaintSchema.index({ severity: 1, dueSortKey: 1, _id: 1 });
+complaintSchema.index({ category: 1, dueSortKey: 1, _id: 1 });
+complaintSchema.index({ 'sla.breached': 1, dueSortKey: 1, _id: 1 });
+complaintSchema.index({ 'sla.atRiskFrom': 1 });
+
+/** Attributed, append-only record of every transition. `_id` = `${stream}:${seq}`. */
+const auditEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    stream: { type: String, required: true },
+    seq: { type: Number, required: true },
+    entityType: { type: String, required: true },
+    entityId: { type: String, required: true },
+    action: { type: String, required: true },
+    actor: { id: { type: String, required: true }, role: { type: String, required: true } },
+    at: { type: Date, required: true },
+    before: { type: Schema.Types.Mixed, default: null },
+    after: { type: Schema.Types.Mixed, default: null },
+    details: { type: Schema.Types.Mixed, default: {} },
+    recordedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'audit_events' },
+);
+auditEventSchema.index({ stream: 1, seq: 1 }, { unique: true });
+auditEventSchema.index({ entityId: 1, at: 1 });
+auditEventSchema.index({ 'actor.id': 1, at: 1 });
+
+/** Notifications waiting for (or done with) webhook delivery. `_id` = `${complaintId}:${version}:${n}`. */
+const outboxSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, required: true },
+    complaintId: { type: String, required: true },
+    recipients: { userIds: [String], roles: [String] },
+    data: { type: Schema.Types.Mixed, default: {} },
+    createdAt: { type: Date, required: true },
+    status: { type: String, enum: ['pending', 'delivered'], required: true },
+    deliveredTo: { type: [String], default: [] },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
+    deliveredAt: { type: Date, default: null },
+  },
+  { ...opts, collection: 'outbox' },
+);
+outboxSchema.index({ status: 1, createdAt: 1 });
+outboxSchema.index({ complaintId: 1 });
+
+const versioned = {
+  _id: { type: String, required: true },
+  version: { type: Number, required: true },
+  createdAt: { type: Date, required: true },
+  createdBy: { type: String, required: true },
+};
+
+/** SLA policy versions; `_id` = `${policyId}@${version}`. A new version never rewrites an old one. */
+const slaPolicySchema = new Schema(
+  {
+    ...versioned,
+    policyId: { type: String, required: true },
+    name: { type: String, required: true },
+    match: { type: Schema.Types.Mixed, required: true },
+    targets: { type: Schema.Types.Mixed, required: true },
+    calendarId: { type: String, required: true },
+    pauseOnAwaitingCustomer: { type: Boolean, required: true },
+    warningThresholds: { type: [Number], required: true },
+    escalation: { type: Schema.Types.Mixed, required: true },
+    reopenWindowMinutes: { type: Number, required: true },
+    confirmationWindowMinutes: { type: Number, required: true },
+  },
+  { ...opts, collection: 'sla_policies' },
+);
+slaPolicySchema.index({ policyId: 1, version: -1 }, { unique: true });
+
+/** Business calendar versions; `_id` = `${calendarId}@${version}`. */
+const calendarSchema = new Schema(
+  {
+    ...versioned,
+    calendarId: { type: String, required: true },
+    name: { type: String, required: true },
+    timeZone: { type: String, required: true },
+    weeklyHours: { type: Schema.Types.Mixed, required: true },
+    holidays: { type: [String], required: true },
+  },
+  { ...opts, collection: 'calendars' },
+);
+calendarSchema.index({ calendarId: 1, version: -1 }, { unique: true });
+
+const userSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    role: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'users' },
+);
+
+/** API keys, stored only as a peppered HMAC-SHA256 (`_id`); the key itself is shown once. */
+const apiKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    prefix: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, default: null },
+    revokedAt: { type: Date, default: null },
+  },
+  { ...opts, collection: 'api_keys' },
+);
+apiKeySchema.index({ userId: 1 });
+
+export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
+export type AuditEventDoc = InferSchemaType<typeof auditEventSchema>;
+export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
+export type SlaPolicyDoc = InferSchemaType<typeof slaPolicySchema>;
+export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
+export type UserDoc = InferSchemaType<typeof userSchema>;
+export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
+
+export interface Models {
+  connection: Connection;
+  Complaint: Model<ComplaintDoc>;
+  AuditEvent: Model<AuditEventDoc>;
+  Outbox: Model<OutboxDoc>;
+  SlaPolicy: Model<SlaPolicyDoc>;
+  Calendar: Model<CalendarDoc>;
+  User: Model<UserDoc>;
+  ApiKey: Model<ApiKeyDoc>;
+}
+
+/**
+ * Opens a connection and makes sure every index exists. Times out instead of
+ * hanging when the database is unreachable.
+ */
+export async function connectDatabase(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<Models> {
+  const connection = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    autoIndex: false,
+    autoCreate: false,
+  });
+  await connection.asPromise();
+  const models: Models = {
+    connection,
+    Complaint: connection.model('Complaint', complaintSchema),
+    AuditEvent: connection.model('AuditEvent', auditEventSchema),
+    Outbox: connection.model('Outbox', outboxSchema),
+    SlaPolicy: connection.model('SlaPolicy', slaPolicySchema),
+    Calendar: connection.model('Calendar', calendarSchema),
+    User: connection.model('User', userSchema),
+    ApiKey: connection.model('ApiKey', apiKeySchema),
+  };
+  for (const model of Object.values(models)) {
+    if (model === connection) continue;
+    await (model as Model<unknown>).createCollection().catch(ignoreExists);
+    await (model as Model<unknown>).createIndexes();
+  }
+  return models;
+}
+
+function ignoreExists(err: { code?: number; codeName?: string }): void {
+  if (err?.code === 48 || err?.codeName === 'NamespaceExists') return;
+  throw err;
+}
+
+export function isDuplicateKeyError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

@@ -1,0 +1,721 @@
+import type { Actor, Role } from './actors';
+import { SYSTEM_ACTOR } from './actors';
+import { DomainError, ErrorCode } from './errors';
+import {
+  type ClockKind,
+  type ClockMilestone,
+  type ClockStatus,
+  type SlaClock,
+  clockStatus,
+  instantAtElapsed,
+  isStopped,
+  pauseClock,
+  pendingMilestones,
+  resumeClock,
+  retargetClock,
+  startClock,
+  stopClock,
+} from './sla-clock';
+import { type Channel, type Severity, type SlaPolicySnapshot, raisedSeverity } from './sla-policy';
+
+/**
+ * The complaint state machine: a pure reducer over plain JSON data.
+ *
+ *   open → acknowledged → in_progress ⇄ awaiting_customer → resolved → closed
+ *   resolved → reopened (within the reopen window) → in_progress
+ *   any active status → cancelled (supervisor only: duplicate or withdrawn)
+ *
+ * Every change (an agent's command or a timer the engine fired) yields a
+ * `Transition` with a new `version`; the workflow persists each one. Illegal
+ * commands throw DomainError and change nothing.
+ */
+export const STATUSES = [
+  'open',
+  'acknowledged',
+  'in_progress',
+  'awaiting_customer',
+  'resolved',
+  'reopened',
+  'closed',
+  'cancelled',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+const ACTIVE: readonly Status[] = ['open', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
+const WORKING: readonly Status[] = ['acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
+export const TERMINAL: readonly Status[] = ['closed', 'cancelled'];
+
+const MINUTE = 60_000;
+
+/** Used when no SLA policy matches: the complaint still closes and may still be reopened. */
+export const DEFAULT_WINDOWS = { reopenWindowMinutes: 7 * 24 * 60, confirmationWindowMinutes: 3 * 24 * 60 } as const;
+
+export interface Customer {
+  id: string;
+  name?: string;
+  email?: string;
+}
+
+export interface ComplaintIntake {
+  complaintId: string;
+  customer: Customer;
+  channel: Channel;
+  category: string;
+  severity: Severity;
+  description: string;
+  createdBy: Actor;
+}
+
+export interface Note {
+  seq: number;
+  authorId: string;
+  text: string;
+  visibility: 'internal' | 'public' | 'customer';
+  at: number;
+}
+
+export interface SlaState {
+  /** Policy versions frozen at intake, one per severity that had a match. */
+  policies: Partial<Record<Severity, SlaPolicySnapshot>>;
+  /** The policy the clocks run on now (the current severity's, if it has one). */
+  active: SlaPolicySnapshot;
+  firstResponse: SlaClock;
+  resolution: SlaClock;
+  nextResponse: SlaClock | null;
+  nextResponseCycles: number;
+  escalationLevel: number;
+  /** Every breach ever recorded; a breach stays recorded whatever happens later. */
+  breaches: { clock: ClockKind; cycle: number; at: number }[];
+}
+
+export interface ComplaintState {
+  complaintId: string;
+  version: number;
+  status: Status;
+  severity: Severity;
+  category: string;
+  channel: Channel;
+  customer: Customer;
+  description: string;
+  createdAt: number;
+  createdBy: Actor;
+  updatedAt: number;
+  firstResponderId: string | null;
+  ownerId: string | null;
+  queue: string | null;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  closedAt: number | null;
+  resolution: { summary: string; by: string } | null;
+  cancellation: { reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string; by: string } | null;
+  reopenCount: number;
+  notes: Note[];
+  csat: { rating: number; comment?: string; at: number; recordedBy: string } | null;
+  csatRequestedAt: number | null;
+  windows: { reopenWindowMinutes: number; confirmationWindowMinutes: number };
+  sla: SlaState | null;
+}
+
+export type ComplaintCommand =
+  | { type: 'acknowledge' }
+  | { type: 'add_note'; text: string; visibility: 'internal' | 'public' }
+  | { type: 'request_info'; message: string }
+  | { type: 'customer_replied'; message: string }
+  | { type: 'transfer'; toAgentId: string; reason: string }
+  | { type: 'change_severity'; severity: Severity; reason: string }
+  | { type: 'resolve'; summary: string }
+  | { type: 'reopen'; reason: string }
+  | { type: 'close'; rating?: number; comment?: string }
+  | { type: 'cancel'; reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string }
+  | { type: 'record_csat'; rating: number; comment?: string };
+
+export type CommandType = ComplaintCommand['type'];
+
+/** A message for the outbox; delivery is the adapters' business. */
+export interface Notification {
+  type: 'sla.warning' | 'sla.breached' | 'sla.escalated' | 'csat.requested' | 'complaint.transferred' | 'complaint.reassigned';
+  recipients: { userIds: string[]; roles: Role[] };
+  data: Record<string, unknown>;
+}
+
+/** The fields an auditor compares before and after a transition. */
+export interface StateSummary {
+  status: Status;
+  severity: Severity;
+  ownerId: string | null;
+  firstResponderId: string | null;
+  queue: string | null;
+  slaPaused: boolean;
+  escalationLevel: number;
+}
+
+export interface Transition {
+  version: number;
+  action: string;
+  actor: Actor;
+  at: number;
+  before: StateSummary | null;
+  after: StateSummary;
+  details: Record<string, unknown>;
+  notifications: Notification[];
+}
+
+export interface Applied {
+  state: ComplaintState;
+  transitions: Transition[];
+}
+
+// ---------------------------------------------------------------- helpers
+
+function fail(code: ErrorCode, message: string): never {
+  throw new DomainError(code, message);
+}
+
+function summary(s: ComplaintState): StateSummary {
+  return {
+    status: s.status,
+    severity: s.severity,
+    ownerId: s.ownerId,
+    firstResponderId: s.firstResponderId,
+    queue: s.queue,
+    slaPaused: isSlaPaused(s),
+    escalationLevel: s.sla?.escalationLevel ?? 0,
+  };
+}
+
+export function isSlaPaused(s: ComplaintState): boolean {
+  return !!s.sla && s.status === 'awaiting_customer' && s.sla.active.pauseOnAwaitingCustomer;
+}
+
+export function isFinished(s: ComplaintState): boolean {
+  return TERMINAL.includes(s.status);
+}
+
+function targetMs(policy: SlaPolicySnapshot, kind: ClockKind): number {
+  const t = policy.targets;
+  const minutes =
+    kind === 'first_response' ? t.firstResponseMinutes : kind === 'next_response' ? t.nextResponseMinutes : t.resolutionMinutes;
+  return minutes * MINUTE;
+}
+
+/** The people accountable for a complaint: the first responder stays on every alert until it is closed. */
+function accountable(s: ComplaintState): string[] {
+  return [...new Set([s.firstResponderId, s.ownerId].filter((x): x is string => !!x))];
+}
+
+function commit(
+  prev: ComplaintState,
+  next: ComplaintState,
+  action: string,
+  actor: Actor,
+  at: number,
+  details: Record<string, unknown> = {},
+  notifications: Notification[] = [],
+): Applied {
+  const state = { ...next, version: prev.version + 1, updatedAt: at };
+  return {
+    state,
+    transitions: [{ version: state.version, action, actor, at, before: summary(prev), after: summary(state), details, notifications }],
+  };
+}
+
+type ClockSlot = 'firstResponse' | 'resolution' | 'nextResponse';
+const SLOT_OF: Record<ClockKind, ClockSlot> = {
+  first_response: 'firstResponse',
+  next_response: 'nextResponse',
+  resolution: 'resolution',
+};
+
+function mapSla(s: ComplaintState, fn: (sla: SlaState) => SlaState): ComplaintState {
+  return s.sla ? { ...s, sla: fn(s.sla) } : s;
+}
+
+function withClock(sla: SlaState, slot: ClockSlot, fn: (c: SlaClock) => SlaClock): SlaState {
+  const clock = sla[slot];
+  return clock ? { ...sla, [slot]: fn(clock) } : sla;
+}
+
+// ------------------------------------------------------------------ intake
+
+/**
+ * A new complaint. A complaint registered by an agent from a phone call is
+ * acknowledged on the spot: that agent is first responder and owner, and the
+ * first-response target is met at intake.
+ */
+export function openComplaint(
+  intake: ComplaintIntake,
+  policies: Partial<Record<Severity, SlaPolicySnapshot>>,
+  now: number,
+): Applied {
+  const active = policies[intake.severity];
+  const phoneByAgent =
+    intake.channel === 'phone' && (intake.createdBy.role === 'agent' || intake.createdBy.role === 'supervisor');
+  let sla: SlaState | null = null;
+  if (active) {
+    const firstResponse = startClock('first_response', 1, targetMs(active, 'first_response'), now);
+    sla = {
+      policies,
+      active,
+      firstResponse: phoneByAgent ? stopClock(firstResponse, active.calendar, now) : firstResponse,
+      resolution: startClock('resolution', 1, targetMs(active, 'resolution'), now),
+      nextResponse: null,
+      nextResponseCycles: 0,
+      escalationLevel: 0,
+      breaches: [],
+    };
+  }
+  const state: ComplaintState = {
+    complaintId: intake.complaintId,
+    version: 1,
+    status: phoneByAgent ? 'acknowledged' : 'open',
+    severity: intake.severity,
+    category: intake.category,
+    channel: intake.channel,
+    customer: intake.customer,
+    description: intake.description,
+    createdAt: now,
+    createdBy: intake.createdBy,
+    updatedAt: now,
+    firstResponderId: phoneByAgent ? intake.createdBy.id : null,
+    ownerId: phoneByAgent ? intake.createdBy.id : null,
+    queue: null,
+    acknowledgedAt: phoneByAgent ? now : null,
+    resolvedAt: null,
+    closedAt: null,
+    resolution: null,
+    cancellation: null,
+    reopenCount: 0,
+    notes: [],
+    csat: null,
+    csatRequestedAt: null,
+    windows: active
+      ? { reopenWindowMinutes: active.reopenWindowMinutes, confirmationWindowMinutes: active.confirmationWindowMinutes }
+      : { ...DEFAULT_WINDOWS },
+    sla,
+  };
+  const details = {
+    channel: intake.channel,
+    category: intake.category,
+    customerId: intake.customer.id,
+    slaPolicy: active ? { policyId: active.policyId, version: active.version, calendar: active.calendar.id } : null,
+  };
+  return {
+    state,
+    transitions: [{ version: 1, action: 'intake', actor: intake.createdBy, at: now, before: null, after: summary(state), details, notifications: [] }],
+  };
+}
+
+// -------------------------------------------------------------- permissions
+
+function requireStaff(actor: Actor): void {
+  if (actor.role !== 'agent' && actor.role !== 'supervisor') {
+    fail(ErrorCode.NOT_PERMITTED, `role ${actor.role} cannot act on complaints`);
+  }
+}
+
+function requireOwnerOrSupervisor(s: ComplaintState, actor: Actor, what: string): void {
+  requireStaff(actor);
+  if (actor.role === 'supervisor') return;
+  if (s.ownerId !== actor.id) {
+    fail(ErrorCode.NOT_PERMITTED, `only the owner (${s.ownerId ?? 'none'}) or a supervisor may ${what}`);
+  }
+}
+
+function requireStatus(s: ComplaintState, allowed: readonly Status[], what: string): void {
+  if (!allowed.includes(s.status)) {
+    fail(ErrorCode.INVALID_TRANSITION, `cannot ${what} a complaint that is ${s.status} (allowed from: ${allowed.join(', ')})`);
+  }
+}
+
+// ------------------------------------------------------------ SLA effects
+
+/** Stops the current next-response cycle: an agent answered the customer. */
+function agentResponded(s: ComplaintState, now: number): ComplaintState {
+  return mapSla(s, (sla) => withClock(sla, 'nextResponse', (c) => stopClock(c, sla.active.calendar, now)));
+}
+
+/** Pauses or resumes the resolution clock to match the status (policy decides whether waiting pauses). */
+function syncPause(s: ComplaintState, now: number): ComplaintState {
+  return mapSla(s, (sla) =>
+    withClock(sla, 'resolution', (c) => {
+      if (isStopped(c)) return c;
+      return isSlaPaused(s) ? pauseClock(c, sla.active.calendar, now) : resumeClock(c, now);
+    }),
+  );
+}
+
+/**
+ * Severity change (by an agent or by escalation): clocks switch to the new
+ * severity's policy targets with accrued business time kept; recorded breaches
+ * stay recorded. Without a policy for the new severity the current one stays.
+ */
+function applySeverity(s: ComplaintState, severity: Severity, now: number): ComplaintState {
+  const next = { ...s, severity };
+  return mapSla(next, (sla) => {
+    const policy = sla.policies[severity] ?? sla.active;
+    const cal = sla.active.calendar;
+    // Bank time on the old calendar before switching, then resume on the new one.
+    const rebase = (c: SlaClock): SlaClock => {
+      if (isStopped(c)) return retargetClock(c, targetMs(policy, c.kind));
+      const running = c.runningSince !== null;
+      const banked = retargetClock(pauseClock(c, cal, now), targetMs(policy, c.kind));
+      return running ? resumeClock(banked, now) : banked;
+    };
+    return {
+      ...sla,
+      active: policy,
+      firstResponse: rebase(sla.firstResponse),
+      resolution: rebase(sla.resolution),
+      nextResponse: sla.nextResponse ? rebase(sla.nextResponse) : null,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- commands
+
+/**
+ * Applies an agent's command at `now`. Timers already due at `now` fire
+ * first (so a breach that happened before the command is recorded at its
+ * exact deadline), then the command itself. Throws DomainError, and changes
+ * nothing, when the command is illegal.
+ */
+export function applyCommand(state: ComplaintState, command: ComplaintCommand, actor: Actor, now: number): Applied {
+  const settled = fireDueTimers(state, now);
+  const applied = decide(settled.state, command, actor, now);
+  return { state: applied.state, transitions: [...settled.transitions, ...applied.transitions] };
+}
+
+function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: number): Applied {
+  switch (cmd.type) {
+    case 'acknowledge': {
+      requireStaff(actor);
+      requireStatus(s, ['open'], 'acknowledge');
+      // First to acknowledge becomes first responder (unless a supervisor already assigned an owner).
+      const next: ComplaintState = mapSla(
+        {
+          ...s,
+          status: 'acknowledged',
+          acknowledgedAt: now,
+          firstResponderId: actor.id,
+          ownerId: s.ownerId ?? actor.id,
+          queue: null,
+        },
+        (sla) => withClock(sla, 'firstResponse', (c) => stopClock(c, sla.active.calendar, now)),
+      );
+      return commit(s, next, 'acknowledge', actor, now);
+    }
+
+    case 'add_note': {
+      requireStaff(actor);
+      requireStatus(s, [...ACTIVE, 'resolved'], 'add a note to');
+      const note: Note = { seq: s.notes.length + 1, authorId: actor.id, text: cmd.text, visibility: cmd.visibility, at: now };
+      let next: ComplaintState = { ...s, notes: [...s.notes, note] };
+      if (cmd.visibility === 'public') {
+        // A public note is a reply to the customer: it answers the current next-response cycle
+        // and, from acknowledged or reopened, means work is under way.
+        if (s.status === 'open') fail(ErrorCode.INVALID_TRANSITION, 'acknowledge the complaint before replying to the customer');
+        next = agentResponded(next, now);
+        if (s.status === 'acknowledged' || s.status === 'reopened') next = { ...next, status: 'in_progress' };
+      }
+      return commit(s, next, 'add_note', actor, now, { visibility: cmd.visibility, noteSeq: note.seq });
+    }
+
+    case 'request_info': {
+      requireOwnerOrSupervisor(s, actor, 'request information from the customer');
+      requireStatus(s, ['acknowledged', 'in_progress', 'reopened'], 'request customer information for');
+      const note: Note = { seq: s.notes.length + 1, authorId: actor.id, text: cmd.message, visibility: 'public', at: now };
+      const next = syncPause(agentResponded({ ...s, status: 'awaiting_customer', notes: [...s.notes, note] }, now), now);
+      return commit(s, next, 'request_info', actor, now, { noteSeq: note.seq });
+    }
+
+    case 'customer_replied': {
+      requireStaff(actor);
+      requireStatus(s, ACTIVE, 'record a customer reply on');
+      const note: Note = { seq: s.notes.length + 1, authorId: s.customer.id, text: cmd.message, visibility: 'customer', at: now };
+      let next: ComplaintState = { ...s, notes: [...s.notes, note] };
+      if (s.status === 'awaiting_customer') next = { ...next, status: 'in_progress' };
+      next = syncPause(next, now);
+      // Each customer reply after the first response opens a next-response cycle, unless one is already running.
+      next = mapSla(next, (sla) => {
+        if (s.status === 'open' || (sla.nextResponse && !isStopped(sla.nextResponse))) return sla;
+        const cycle = sla.nextResponseCycles + 1;
+        return { ...sla, nextResponseCycles: cycle, nextResponse: startClock('next_response', cycle, targetMs(sla.active, 'next_response'), now) };
+      });
+      return commit(s, next, 'customer_replied', actor, now, { noteSeq: note.seq, nextResponseCycle: next.sla?.nextResponseCycles ?? null });
+    }
+
+    case 'transfer': {
+      requireStaff(actor);
+      if (s.status === 'open') {
+        // Assigning an unacknowledged complaint is a supervisor's job.
+        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may assign an unacknowledged complaint');
+      } else {
+        requireOwnerOrSupervisor(s, actor, 'transfer the complaint');
+        requireStatus(s, WORKING, 'transfer');
+      }
+      if (cmd.toAgentId === s.ownerId) fail(ErrorCode.INVALID_ACTION, `${cmd.toAgentId} already owns this complaint`);
+      const next: ComplaintState = { ...s, ownerId: cmd.toAgentId, queue: null };
+      const recipients = [...new Set([cmd.toAgentId, ...accountable(s)])];
+      return commit(s, next, 'transfer', actor, now, { from: s.ownerId, to: cmd.toAgentId, reason: cmd.reason }, [
+        { type: 'complaint.transferred', recipients: { userIds: recipients, roles: [] }, data: { from: s.ownerId, to: cmd.toAgentId, reason: cmd.reason } },
+      ]);
+    }
+
+    case 'change_severity': {
+      if (s.status === 'open') {
+        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may change the severity of an unacknowledged complaint');
+      } else {
+        requireOwnerOrSupervisor(s, actor, 'change the severity');
+      }
+      requireStatus(s, ACTIVE, 'change the severity of');
+      if (cmd.severity === s.severity) fail(ErrorCode.INVALID_ACTION, `severity is already ${cmd.severity}`);
+      const next = applySeverity(s, cmd.severity, now);
+      return commit(s, next, 'change_severity', actor, now, { from: s.severity, to: cmd.severity, reason: cmd.reason, slaPolicyVersion: next.sla?.active.version ?? null });
+    }
+
+    case 'resolve': {
+      requireOwnerOrSupervisor(s, actor, 'resolve the complaint');
+      requireStatus(s, WORKING, 'resolve');
+      let next: ComplaintState = {
+        ...s,
+        status: 'resolved',
+        resolvedAt: now,
+        resolution: { summary: cmd.summary, by: actor.id },
+        csatRequestedAt: now,
+      };
+      next = mapSla(agentResponded(next, now), (sla) => withClock(sla, 'resolution', (c) => stopClock(c, sla.active.calendar, now)));
+      return commit(s, next, 'resolve', actor, now, { summary: cmd.summary }, [
+        {
+          type: 'csat.requested',
+          recipients: { userIds: [s.customer.id], roles: [] },
+          data: { customer: s.customer, scale: '1-5', confirmBy: now + s.windows.confirmationWindowMinutes * MINUTE },
+        },
+      ]);
+    }
+
+    case 'reopen': {
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'reopen');
+      const deadline = (s.resolvedAt ?? now) + s.windows.reopenWindowMinutes * MINUTE;
+      if (now > deadline) fail(ErrorCode.REOPEN_WINDOW_CLOSED, `the reopen window closed at ${new Date(deadline).toISOString()}`);
+      // Reopening resumes the resolution clock where it stopped: accrued time and any breach are kept.
+      const next = mapSla(
+        { ...s, status: 'reopened', resolvedAt: null, resolution: null, csatRequestedAt: null, reopenCount: s.reopenCount + 1 },
+        (sla) => withClock(sla, 'resolution', (c) => ({ ...resumeClock(c, now), stoppedAt: null })),
+      );
+      return commit(s, next, 'reopen', actor, now, { reason: cmd.reason, reopenCount: next.reopenCount });
+    }
+
+    case 'close': {
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'close');
+      let next: ComplaintState = { ...s, status: 'closed', closedAt: now };
+      if (cmd.rating !== undefined) next = withCsat(next, cmd.rating, cmd.comment, actor, now);
+      return commit(s, stopAllClocks(next, now), 'close', actor, now, { confirmedByCustomer: true, rating: cmd.rating ?? null });
+    }
+
+    case 'cancel': {
+      if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may cancel a complaint');
+      requireStatus(s, [...ACTIVE, 'resolved'], 'cancel');
+      if (cmd.reason === 'duplicate' && !cmd.duplicateOf) fail(ErrorCode.INVALID_ACTION, 'a duplicate must name the complaint it duplicates (duplicateOf)');
+      if (cmd.duplicateOf === s.complaintId) fail(ErrorCode.INVALID_ACTION, 'a complaint cannot duplicate itself');
+      const cancellation = { reason: cmd.reason, note: cmd.note, duplicateOf: cmd.duplicateOf, by: actor.id };
+      const next = stopAllClocks({ ...s, status: 'cancelled', closedAt: now, cancellation }, now);
+      return commit(s, next, 'cancel', actor, now, { reason: cmd.reason, duplicateOf: cmd.duplicateOf ?? null });
+    }
+
+    case 'record_csat': {
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'record a satisfaction rating for');
+      const next = withCsat(s, cmd.rating, cmd.comment, actor, now);
+      return commit(s, next, 'record_csat', actor, now, { rating: cmd.rating });
+    }
+  }
+}
+
+function withCsat(s: ComplaintState, rating: number, comment: string | undefined, actor: Actor, now: number): ComplaintState {
+  if (s.csat) fail(ErrorCode.CSAT_ALREADY_RECORDED, 'a satisfaction rating was already recorded');
+  if (!Number.isInteger(rating) || rating < 1 || rating > 5) fail(ErrorCode.INVALID_ACTION, 'rating must be an integer from 1 to 5');
+  return { ...s, csat: { rating, comment, at: now, recordedBy: actor.id } };
+}
+
+function stopAllClocks(s: ComplaintState, now: number): ComplaintState {
+  return mapSla(s, (sla) => {
+    const cal = sla.active.calendar;
+    return {
+      ...sla,
+      firstResponse: stopClock(sla.firstResponse, cal, now),
+      resolution: stopClock(sla.resolution, cal, now),
+      nextResponse: sla.nextResponse ? stopClock(sla.nextResponse, cal, now) : null,
+    };
+  });
+}
+
+// ------------------------------------------------------------------ timers
+
+interface DueItem {
+  at: number;
+  slot?: ClockSlot;
+  milestone?: ClockMilestone;
+  autoClose?: true;
+}
+
+function clockSlots(sla: SlaState): ClockSlot[] {
+  return ['firstResponse', 'nextResponse', 'resolution'];
+}
+
+function upcoming(s: ComplaintState): DueItem[] {
+  const items: DueItem[] = [];
+  if (s.sla && !isFinished(s)) {
+    const sla = s.sla;
+    const offsets = sla.active.escalation.map((step) => step.afterBreachMinutes * MINUTE);
+    for (const slot of clockSlots(sla)) {
+      const clock = sla[slot];
+      if (!clock) continue;
+      for (const m of pendingMilestones(clock, sla.active.calendar, sla.active.warningThresholds, offsets)) {
+        items.push({ at: m.at, slot, milestone: m });
+      }
+    }
+  }
+  if (s.status === 'resolved' && s.resolvedAt !== null) {
+    items.push({ at: s.resolvedAt + s.windows.confirmationWindowMinutes * MINUTE, autoClose: true });
+  }
+  return items.sort((a, b) => a.at - b.at);
+}
+
+/** The next instant at which the engine must wake up for this complaint, or null. */
+export function nextTimerAt(s: ComplaintState): number | null {
+  return upcoming(s)[0]?.at ?? null;
+}
+
+/** Fires every timer due at or before `now`, in time order, re-planning after each. */
+export function fireDueTimers(state: ComplaintState, now: number): Applied {
+  let s = state;
+  const transitions: Transition[] = [];
+  // Bounded: each firing consumes a milestone, and a ladder/threshold list is finite.
+  for (let guard = 0; guard < 1000; guard++) {
+    const item = upcoming(s)[0];
+    if (!item || item.at > now) break;
+    const applied = fireOne(s, item, now);
+    s = applied.state;
+    transitions.push(...applied.transitions);
+  }
+  return { state: s, transitions };
+}
+
+function fireOne(s: ComplaintState, item: DueItem, now: number): Applied {
+  if (item.autoClose) {
+    return commit(s, stopAllClocks({ ...s, status: 'closed', closedAt: item.at }, item.at), 'auto_close', SYSTEM_ACTOR, item.at, {
+      reason: 'confirmation window elapsed',
+    });
+  }
+  const sla = s.sla!;
+  const slot = item.slot!;
+  const clock = sla[slot]!;
+  const m = item.milestone!;
+  const cal = sla.active.calendar;
+  const clockRef = { clock: clock.kind, cycle: clock.cycle };
+  const people = accountable(s);
+  const recipients = { userIds: people, roles: people.length ? ([] as Role[]) : (['supervisor'] as Role[]) };
+
+  if (m.kind === 'warning') {
+    // Several thresholds may be due at once (e.g. after a severity change): one warning, for the highest.
+    const breachAt = instantAtElapsed(clock, cal, clock.targetMs) ?? Infinity;
+    const due = sla.active.warningThresholds.filter((t) => !clock.warned.includes(t) && (instantAtElapsed(clock, cal, (clock.targetMs * t) / 100) ?? Infinity) <= now);
+    const warned = [...clock.warned, ...due];
+    const next = { ...s, sla: withClock(sla, slot, (c) => ({ ...c, warned })) };
+    if (breachAt <= now) {
+      // The breach supersedes the warnings: mark them handled silently, the breach fires next.
+      return { state: next, transitions: [] };
+    }
+    const threshold = Math.max(...due);
+    const dueAtMs = instantAtElapsed(clock, cal, clock.targetMs);
+    return commit(s, next, 'sla_warning', SYSTEM_ACTOR, m.at, { ...clockRef, threshold, dueAt: dueAtMs }, [
+      { type: 'sla.warning', recipients, data: { ...clockRef, threshold, dueAt: dueAtMs, severity: s.severity } },
+    ]);
+  }
+
+  if (m.kind === 'breach') {
+    const warned = [...new Set([...clock.warned, ...sla.active.warningThresholds])];
+    const next: ComplaintState = {
+      ...s,
+      sla: {
+        ...withClock(sla, slot, (c) => ({ ...c, warned, breachedAt: m.at })),
+        breaches: [...sla.breaches, { ...clockRef, at: m.at }],
+      },
+    };
+    return commit(s, next, 'sla_breached', SYSTEM_ACTOR, m.at, { ...clockRef, breachedAt: m.at }, [
+      { type: 'sla.breached', recipients: { userIds: people, roles: ['supervisor'] }, data: { ...clockRef, breachedAt: m.at, severity: s.severity } },
+    ]);
+  }
+
+  // Escalation step.
+  const stepIndex = m.step!;
+  const step = sla.active.escalation[stepIndex]!;
+  let next: ComplaintState = {
+    ...s,
+    sla: {
+      ...withClock(sla, slot, (c) => ({ ...c, escalationsDone: stepIndex + 1 })),
+      escalationLevel: Math.max(sla.escalationLevel, stepIndex + 1),
+    },
+  };
+  const notifyRoles: Role[] = step.action === 'notify_role' && step.role ? [step.role] : ['supervisor'];
+  const details: Record<string, unknown> = { ...clockRef, step: stepIndex, action: step.action };
+  if (step.action === 'raise_severity') {
+    const to = raisedSeverity(s.severity);
+    details.severity = { from: s.severity, to };
+    if (to !== s.severity) next = applySeverity(next, to, m.at);
+  } else if (step.action === 'reassign_queue') {
+    // The complaint goes to a supervisor queue; the first responder stays accountable.
+    details.queue = step.queue;
+    details.previousOwner = s.ownerId;
+    next = { ...next, ownerId: null, queue: step.queue ?? null };
+  } else {
+    details.role = step.role;
+  }
+  return commit(s, next, 'sla_escalated', SYSTEM_ACTOR, m.at, details, [
+    { type: 'sla.escalated', recipients: { userIds: people, roles: notifyRoles }, data: { ...details, severity: next.severity, queue: next.queue } },
+  ]);
+}
+
+// ------------------------------------------------------------------- views
+
+export interface SlaStatus {
+  policy: { policyId: string; version: number; name: string; calendarId: string; calendarVersion: number };
+  paused: boolean;
+  breached: boolean;
+  atRisk: boolean;
+  escalationLevel: number;
+  nextDueAt: number | null;
+  atRiskFrom: number | null;
+  breaches: SlaState['breaches'];
+  clocks: ClockStatus[];
+}
+
+/** Live SLA status at `now` (API and read model). */
+export function slaStatus(s: ComplaintState, now: number): SlaStatus | null {
+  const sla = s.sla;
+  if (!sla) return null;
+  const cal = sla.active.calendar;
+  const clocks = [sla.firstResponse, sla.nextResponse, sla.resolution].filter((c): c is SlaClock => !!c);
+  const running = clocks.filter((c) => c.runningSince !== null && c.breachedAt === null);
+  const lowest = Math.min(...sla.active.warningThresholds, 100);
+  const nextDueAt = min(running.map((c) => instantAtElapsed(c, cal, c.targetMs)));
+  const atRiskFrom = min(running.map((c) => instantAtElapsed(c, cal, (c.targetMs * lowest) / 100)));
+  return {
+    policy: { policyId: sla.active.policyId, version: sla.active.version, name: sla.active.name, calendarId: cal.id, calendarVersion: cal.version },
+    paused: isSlaPaused(s),
+    breached: sla.breaches.length > 0,
+    atRisk: atRiskFrom !== null && atRiskFrom <= now && (nextDueAt === null || now < nextDueAt),
+    escalationLevel: sla.escalationLevel,
+    nextDueAt,
+    atRiskFrom,
+    breaches: sla.breaches,
+    clocks: clocks.map((c) => clockStatus(c, cal, now)),
+  };
+}
+
+function min(values: (number | null)[]): number | null {
+  const xs = values.filter((v): v is number => v !== null);
+  return xs.length ? Math.min(...xs) : null;
+}

@@ -1,0 +1,37 @@
+/**
+ * One registry of business error codes. Workflows raise them as
+ * `ApplicationFailure` with `type` set to the code; the API maps them to HTTP
+ * statuses; tests assert on them. `as const` object instead of an enum, as in
+ * the Temporal SDK.
+ */
+export const ErrorCode = {
+  /** The action is not allowed from the complaint's current status. */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** The actor's role or relation to the complaint does not allow the action. */
+  NOT_PERMITTED: 'NOT_PERMITTED',
+  /** The action's payload breaks a business rule (e.g. transfer to the current owner). */
+  INVALID_ACTION: 'INVALID_ACTION',
+  /** The reopen window after resolution has passed. */
+  REOPEN_WINDOW_CLOSED: 'REOPEN_WINDOW_CLOSED',
+  /** A CSAT rating was already recorded for this complaint. */
+  CSAT_ALREADY_RECORDED: 'CSAT_ALREADY_RECORDED',
+  /** A calendar or SLA policy definition is invalid. */
+  INVALID_DEFINITION: 'INVALID_DEFINITION',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A rule of the domain was broken. Pure code throws this; adapters translate it. */
+export class DomainError extends Error {
+  override name = 'DomainError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && value in ErrorCode;
+}
