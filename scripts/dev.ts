@@ -1,0 +1,139 @@
+/**
+ * `npm run dev`: the whole system on the embedded default, one command.
+ * Temporal dev server (SQLite file + Web UI) + FerretDB (SQLite) + worker +
+ * API, with demo calendar, SLA policies and users seeded. Data lives in
+ * ./data and survives restarts. Ctrl-C stops everything it started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ENV_VARS, loadConfig } from '../src/config';
+import { connectDatabase } from '../src/db/models';
+import { DEMO_USERS, seedDemoData } from '../src/db/seed';
+import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
+
+const ROOT = path.resolve(__dirname, '..');
+const DATA = path.join(ROOT, 'data');
+const port = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+
+function devSecrets(): { pepper: string; webhook: string } {
+  const file = path.join(DATA, 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = { pepper: randomBytes(24).toString('hex'), webhook: randomBytes(24).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[dev] ${name} exited (${signal ?? code}); stopping`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+const stoppers: (() => Promise<void>)[] = [];
+async function stopAll(code = 0): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(DATA, { recursive: true });
+  const t0 = Date.now();
+  provision('temporal', 'ferretdb');
+  process.once('SIGINT', () => void stopAll());
+  process.once('SIGTERM', () => void stopAll());
+
+  const ferret = await startFerretDb({ dataDir: path.join(DATA, 'ferretdb'), port: port('QL_DEV_MONGO_PORT', 27017), logFile: path.join(DATA, 'logs/ferretdb.log') });
+  stoppers.push(() => ferret.stop());
+  const temporal = await startTemporalDevServer({
+    dbFile: path.join(DATA, 'temporal.db'),
+    port: port('QL_DEV_TEMPORAL_PORT', 7233),
+    uiPort: port('QL_DEV_TEMPORAL_UI_PORT', 8233),
+    logFile: path.join(DATA, 'logs/temporal.log'),
+  });
+  stoppers.push(() => temporal.stop());
+
+  const secrets = devSecrets();
+  const apiPort = port('QL_DEV_API_PORT', 8080);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    [ENV_VARS.temporalAddress]: temporal.address,
+    [ENV_VARS.temporalNamespace]: 'default',
+    [ENV_VARS.taskQueue]: 'qualityloop',
+    [ENV_VARS.mongoUri]: `${ferret.uri}/qualityloop`,
+    [ENV_VARS.apiPort]: String(apiPort),
+    [ENV_VARS.apiHost]: '127.0.0.1',
+    [ENV_VARS.publicUrl]: `http://127.0.0.1:${apiPort}`,
+    [ENV_VARS.temporalUiUrl]: temporal.uiUrl,
+    [ENV_VARS.apiKeyPepper]: secrets.pepper,
+    [ENV_VARS.webhookSecret]: secrets.webhook,
+    [ENV_VARS.logLevel]: process.env[ENV_VARS.logLevel] ?? 'info',
+  };
+  const config = loadConfig(env);
+  const models = await connectDatabase(config.mongo.uri);
+  await seedDemoData(models, config.secrets.apiKeyPepper);
+  await models.connection.close();
+
+  const worker = run('worker', 'worker/main.ts', env);
+  stoppers.push(() => stopChild(worker));
+  const api = run('api', 'src/api/main.ts', env);
+  stoppers.push(() => stopChild(api));
+  await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
+
+  const key = DEMO_USERS.find((u) => u.role === 'agent')!.key;
+  console.log(`
+qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; data in ./data)
+
+  API              http://127.0.0.1:${apiPort}
+  API docs         http://127.0.0.1:${apiPort}/docs   (OpenAPI: /openapi.json)
+  Temporal Web UI  ${temporal.uiUrl}
+  Temporal gRPC    ${temporal.address}
+  MongoDB (FerretDB) ${ferret.uri}/qualityloop
+
+Demo users and API keys (Authorization: Bearer <key>):
+${DEMO_USERS.map((u) => `  ${u.role.padEnd(10)} ${u.id.padEnd(8)} ${u.key}`).join('\n')}
+
+Try:
+  curl -s -X POST http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${DEMO_USERS.find((u) => u.role === 'intake')!.key}' \\
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\
+    -d '{"customer":{"id":"cust-1"},"channel":"email","category":"billing","severity":"P2","description":"Charged twice"}'
+  curl -s http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${key}'
+
+Ctrl-C stops everything.`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => (clearTimeout(timer), resolve()));
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitReady(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`API not ready at ${url} within ${timeoutMs} ms`);
+}
+
+main().catch(async (err) => {
+  console.error('[dev] failed:', err);
+  await stopAll(1);
+});

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what it needs, then lint,
+# typecheck, and every jest suite (unit, workflow on the time-skipping server,
+# integration on the Temporal dev server + FerretDB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+t0=$SECONDS
+bash scripts/provision.sh >/dev/null
+echo "[test] infrastructure ready in $((SECONDS - t0))s" >&2
+echo "[test] lint" >&2
+npx eslint .
+echo "[test] typecheck" >&2
+npx tsc --noEmit -p tsconfig.json
+echo "[test] jest" >&2
+npx jest "$@"

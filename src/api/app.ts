@@ -1,0 +1,78 @@
+/**
+ * The Express application, separate from `listen` so tests can mount it on
+ * any port. The HTTP layer only validates, authorises and translates; use
+ * cases live in src/services.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import type { Config } from '../config';
+import type { Models } from '../db/models';
+import type { Logger } from '../logger';
+import { createComplaintService } from '../services/complaints';
+import { authenticate } from './auth';
+import { buildOpenApi } from './openapi';
+import { errorHandler, notFoundHandler } from './problem';
+import { mountRoutes } from './route';
+import { catalogRoutes } from './routes/catalog';
+import { complaintRoutes } from './routes/complaints';
+import { healthRoutes } from './routes/health';
+
+export const BODY_LIMIT = '64kb';
+
+export interface AppDeps {
+  config: Config;
+  models: Models;
+  client: Client;
+  log: Logger;
+}
+
+export function createApp({ config, models, client, log }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: no operator injection through the query
+
+  app.use((req, res, next) => {
+    const id = /^[\w-]{1,64}$/.test(req.header('x-request-id') ?? '') ? req.header('x-request-id')! : randomUUID();
+    res.setHeader('x-request-id', id);
+    res.setHeader('x-content-type-options', 'nosniff');
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      log.debug({ requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+    });
+    next();
+  });
+  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+
+  const routes = [
+    ...healthRoutes(models, client),
+    ...complaintRoutes(createComplaintService({ client, models, config })),
+    ...catalogRoutes(models),
+  ];
+  const router = express.Router();
+  mountRoutes(router, routes, authenticate(models, config.secrets.apiKeyPepper));
+
+  const openapi = buildOpenApi(routes, { version: '0.1.0', serverUrl: config.api.publicUrl });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(DOCS_HTML);
+  });
+  app.use('/docs/assets', express.static(swaggerDir, { index: false }));
+
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}
+
+const DOCS_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>qualityloop API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
+</body></html>`;

@@ -1,0 +1,37 @@
+/** API process: Express over the Temporal client and MongoDB. */
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError, loadConfig } from '../config';
+import { connectDatabase } from '../db/models';
+import { createLogger } from '../logger';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config, 'api');
+  const models = await connectDatabase(config.mongo.uri);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ config, models, client, log });
+  const server = app.listen(config.api.port, config.api.host, () => {
+    log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
+  });
+  const shutdown = () => {
+    log.info('shutting down');
+    server.close(async () => {
+      await connection.close();
+      await models.connection.close();
+      process.exit(0);
+    });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(err);
+  process.exit(1);
+});

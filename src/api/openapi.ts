@@ -1,0 +1,61 @@
+/** OpenAPI 3.1 document generated from the same route declarations and zod schemas that validate requests. */
+import { z } from 'zod';
+import type { RouteSpec } from './route';
+
+const json = (schema: z.ZodType, io: 'input' | 'output') => {
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  delete s.$schema;
+  return s;
+};
+
+export function buildOpenApi(routes: RouteSpec[], info: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const path = r.path.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [];
+    const addParams = (schema: z.ZodType | undefined, where: 'path' | 'query') => {
+      if (!schema) return;
+      const s = json(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, prop] of Object.entries(s.properties ?? {})) {
+        parameters.push({ name, in: where, required: where === 'path' || (s.required ?? []).includes(name), schema: prop });
+      }
+    };
+    addParams(r.params, 'path');
+    addParams(r.query, 'query');
+    for (const [name, description] of Object.entries(r.headers ?? {})) {
+      parameters.push({ name, in: 'header', required: false, description, schema: { type: 'string', maxLength: 200 } });
+    }
+    const responses = Object.fromEntries(
+      Object.entries(r.responses).map(([code, resp]) => [
+        code,
+        {
+          description: resp.description,
+          ...(resp.schema ? { content: { [Number(code) >= 400 ? 'application/problem+json' : 'application/json']: { schema: json(resp.schema, 'output') } } } : {}),
+        },
+      ]),
+    );
+    paths[path] = {
+      ...paths[path],
+      [r.method]: {
+        summary: r.summary,
+        tags: [r.tag],
+        ...(r.roles === 'public' ? { security: [] } : { description: `Roles: ${r.roles.join(', ')}` }),
+        parameters,
+        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
+        responses,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'qualityloop API',
+      version: info.version,
+      description: 'Complaints under SLA as durable Temporal workflows. Errors are RFC 9457 application/problem+json.',
+    },
+    servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' } } },
+    security: [{ apiKey: [] }],
+    paths,
+  };
+}

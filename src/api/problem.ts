@@ -1,0 +1,113 @@
+/**
+ * RFC 9457 problem details. Every error leaves the API through `errorHandler`,
+ * which maps known errors to a status and hides the internals of unknown ones.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import { ErrorCode } from '../domain/errors';
+import { VersionConflictError } from '../db/catalog';
+import type { Logger } from '../logger';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const TYPE_BASE = 'https://qualityloop.dev/problems/';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export const problems = {
+  unauthorized: () => new HttpProblem(401, 'Unauthorized', 'a valid API key is required (Authorization: Bearer <key>)', { code: 'UNAUTHENTICATED' }, { 'www-authenticate': 'Bearer' }),
+  forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail, { code: ErrorCode.NOT_PERMITTED }),
+  notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail, { code: 'NOT_FOUND' }),
+  conflict: (detail: string, code = 'CONFLICT') => new HttpProblem(409, 'Conflict', detail, { code }),
+  unprocessable: (detail: string, code = ErrorCode.INVALID_ACTION as string, errors?: FieldError[]) =>
+    new HttpProblem(422, 'Unprocessable Content', detail, { code, ...(errors ? { errors } : {}) }),
+  unavailable: (detail: string) => new HttpProblem(503, 'Service Unavailable', detail, { code: 'UNAVAILABLE' }, { 'retry-after': '5' }),
+};
+
+/** Domain error code -> HTTP status for a rejected workflow update. */
+const STATUS_OF_CODE: Record<string, number> = {
+  [ErrorCode.INVALID_TRANSITION]: 409,
+  [ErrorCode.REOPEN_WINDOW_CLOSED]: 409,
+  [ErrorCode.CSAT_ALREADY_RECORDED]: 409,
+  [ErrorCode.NOT_PERMITTED]: 403,
+  [ErrorCode.INVALID_ACTION]: 422,
+  [ErrorCode.INVALID_DEFINITION]: 422,
+};
+
+export function fieldErrors(err: z.ZodError): FieldError[] {
+  return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+function isUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: number; cause?: unknown } | undefined;
+  if (!e) return false;
+  if (e.name === 'MongoServerSelectionError' || e.name === 'MongoNetworkError' || e.name === 'MongoNotConnectedError') return true;
+  if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  // gRPC UNAVAILABLE (14) / DEADLINE_EXCEEDED (4) from the Temporal client
+  if (e.code === 14 || e.code === 4) return true;
+  return false;
+}
+
+export function toProblem(err: unknown): HttpProblem | null {
+  if (err instanceof HttpProblem) return err;
+  if (err instanceof z.ZodError) return new HttpProblem(400, 'Bad Request', 'the request is invalid', { code: 'VALIDATION_FAILED', errors: fieldErrors(err) });
+  const e = err as { type?: string; status?: number; message?: string };
+  // body-parser errors
+  if (e?.type === 'entity.parse.failed') return new HttpProblem(400, 'Bad Request', 'the body is not valid JSON', { code: 'MALFORMED_JSON', errors: [{ path: 'body', message: 'malformed JSON' }] });
+  if (e?.type === 'entity.too.large') return new HttpProblem(413, 'Content Too Large', 'the body exceeds the size limit', { code: 'BODY_TOO_LARGE' });
+  if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, 'Bad Request', e.message, { code: 'BAD_REQUEST' });
+  if (err instanceof WorkflowNotFoundError) return problems.notFound('no such complaint');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return problems.conflict('already exists', 'ALREADY_EXISTS');
+  if (err instanceof VersionConflictError) return problems.conflict(err.message, 'VERSION_CONFLICT');
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type) {
+      return new HttpProblem(STATUS_OF_CODE[cause.type] ?? 422, cause.type === ErrorCode.NOT_PERMITTED ? 'Forbidden' : 'Action rejected', cause.message, { code: cause.type });
+    }
+    return problems.unprocessable((cause as Error | undefined)?.message ?? 'the action was rejected');
+  }
+  if (isUnavailable(err)) return problems.unavailable('a backing service (Temporal or the database) is unavailable; retry later');
+  return null;
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem, instance?: string): void {
+  const code = typeof p.extra.code === 'string' ? p.extra.code.toLowerCase().replace(/_/g, '-') : 'about:blank';
+  res
+    .status(p.status)
+    .set({ 'content-type': PROBLEM_CONTENT_TYPE, ...p.headers })
+    .send(JSON.stringify({ type: code === 'about:blank' ? code : TYPE_BASE + code, title: p.title, status: p.status, detail: p.detail, instance, ...p.extra }));
+}
+
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const requestId = res.getHeader('x-request-id') as string | undefined;
+    const problem = toProblem(err);
+    if (problem) {
+      if (problem.status >= 500) log.warn({ err, requestId }, 'request failed: dependency unavailable');
+      sendProblem(res, problem, req.originalUrl);
+      return;
+    }
+    log.error({ err, requestId }, 'unhandled error');
+    sendProblem(res, new HttpProblem(500, 'Internal Server Error', `unexpected error; quote request id ${requestId ?? '-'}`, { code: 'INTERNAL' }), req.originalUrl);
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendProblem(res, problems.notFound(`no route for ${req.method} ${req.path}`), req.originalUrl);
+};

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { CommandType } from '../../domain/complaint';
+import type { ComplaintService } from '../../services/complaints';
+import { type RouteSpec, defineRoute } from '../route';
+import { actionBodies, complaintIdParams, complaintList, complaintView, createComplaintBody, listComplaintsQuery } from '../schemas';
+import { complaintToView } from '../views';
+import { problemResponses } from './common';
+
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters').optional();
+
+function readIdempotencyKey(header: string | undefined): string | undefined {
+  const r = idempotencyKey.safeParse(header);
+  if (!r.success) throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['headers', 'idempotency-key'] })));
+  return r.data;
+}
+
+/** URL segment of each action: `add_note` -> `add-note`. */
+export const actionSlug = (type: CommandType) => type.replace(/_/g, '-');
+
+const ACTION_SUMMARIES: Record<CommandType, string> = {
+  acknowledge: 'Acknowledge: the first agent to do so becomes first responder and owner',
+  add_note: 'Add a note (internal, or public = a reply to the customer)',
+  request_info: 'Ask the customer for information (status awaiting_customer; may pause the resolution clock)',
+  customer_replied: 'Record a customer reply (starts a next-response cycle)',
+  transfer: 'Transfer to another agent (owner or supervisor; the first responder stays accountable)',
+  change_severity: 'Change severity (new SLA targets, accrued business time kept)',
+  resolve: 'Resolve (owner or supervisor); requests a CSAT rating',
+  reopen: 'Reopen a resolved complaint within the reopen window',
+  close: 'Close on customer confirmation (optionally with a CSAT rating)',
+  cancel: 'Cancel as duplicate or withdrawn (supervisor only)',
+  record_csat: 'Record the customer satisfaction rating (1-5)',
+};
+
+export function complaintRoutes(service: ComplaintService): RouteSpec[] {
+  const create = defineRoute({
+    method: 'post',
+    path: '/complaints',
+    tag: 'complaints',
+    summary: 'Register a complaint (starts its workflow)',
+    roles: ['intake', 'agent', 'supervisor'],
+    body: createComplaintBody,
+    headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same complaint instead of creating another' },
+    responses: {
+      201: { description: 'created', schema: complaintView },
+      200: { description: 'an earlier request with the same Idempotency-Key already created it', schema: complaintView },
+      ...problemResponses(400, 401, 403, 413, 415, 422, 503),
+    },
+    handler: async ({ body, user, req }) => {
+      const key = readIdempotencyKey(req.header('idempotency-key'));
+      const { created, state } = await service.create({ id: user.id, role: user.role }, body, key);
+      return {
+        status: created ? 201 : 200,
+        body: complaintToView(state, Date.now()),
+        headers: { location: `/complaints/${state.complaintId}`, ...(created ? {} : { 'idempotent-replayed': 'true' }) },
+      };
+    },
+  });
+
+  const list = defineRoute({
+    method: 'get',
+    path: '/complaints',
+    tag: 'complaints',
+    summary: 'Queue: complaints by next SLA due time, filtered; cursor pagination',
+    roles: ['agent', 'supervisor', 'admin', 'auditor'],
+    query: listComplaintsQuery,
+    responses: { 200: { description: 'a page', schema: complaintList }, ...problemResponses(400, 401, 403, 503) },
+    handler: async ({ query }) => {
+      const now = Date.now();
+      const page = await service.list(query, now);
+      return { status: 200, body: { items: page.items.map((s) => complaintToView(s, now)), nextCursor: page.nextCursor } };
+    },
+  });
+
+  const get = defineRoute({
+    method: 'get',
+    path: '/complaints/:id',
+    tag: 'complaints',
+    summary: 'A complaint with its live SLA status',
+    roles: ['agent', 'supervisor', 'admin', 'auditor'],
+    params: complaintIdParams,
+    responses: { 200: { description: 'the complaint', schema: complaintView }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params }) => ({ status: 200, body: complaintToView(await service.get(params.id), Date.now()) }),
+  });
+
+  const actions = (Object.keys(actionBodies) as CommandType[]).map((type) =>
+    defineRoute({
+      method: 'post',
+      path: `/complaints/:id/${actionSlug(type)}`,
+      tag: 'complaint actions',
+      summary: ACTION_SUMMARIES[type],
+      roles: type === 'cancel' ? ['supervisor'] : ['agent', 'supervisor'],
+      params: complaintIdParams,
+      body: actionBodies[type] as z.ZodType<Record<string, unknown>>,
+      headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
+      responses: {
+        200: { description: 'the complaint after the action', schema: complaintView },
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+      },
+      handler: async ({ params, body, user, req }) => {
+        const key = readIdempotencyKey(req.header('idempotency-key'));
+        const updateId = key ? `${user.id}:${key}` : undefined;
+        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, updateId);
+        return { status: 200, body: complaintToView(state, Date.now()) };
+      },
+    }),
+  );
+
+  return [create, list, get, ...actions];
+}

@@ -1,0 +1,173 @@
+/**
+ * Request and response schemas: the single source for validation, handler
+ * types and the OpenAPI document. Objects are strict (unknown fields are
+ * rejected) and strings are bounded, so no operator or oversize value reaches
+ * a query.
+ */
+import { z } from 'zod';
+import { ALWAYS_OPEN, WEEKDAYS, calendarProblems } from '../domain/calendar';
+import { STATUSES } from '../domain/complaint';
+import { CHANNELS, ESCALATION_ACTIONS, SEVERITIES, policyProblems } from '../domain/sla-policy';
+import { ROLES } from '../domain/actors';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const idString = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
+const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const severity = z.enum(SEVERITIES);
+export const channel = z.enum(CHANNELS);
+export const status = z.enum(STATUSES);
+
+// ------------------------------------------------------------- complaints
+
+export const complaintIdParams = z.strictObject({ id: idString });
+
+export const createComplaintBody = z.strictObject({
+  customer: z.strictObject({
+    id: idString,
+    name: text(200).optional(),
+    email: z.email().max(254).optional(),
+  }),
+  channel,
+  category: slug,
+  severity,
+  description: text(5000),
+});
+
+export const listComplaintsQuery = z.strictObject({
+  status: status.optional(),
+  owner: idString.optional(),
+  severity: severity.optional(),
+  category: slug.optional(),
+  breached: boolString.optional(),
+  atRisk: boolString.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'malformed cursor').optional(),
+});
+
+const rating = z.number().int().min(1).max(5);
+
+/** Body of `POST /complaints/:id/<action>`, one per agent action. */
+export const actionBodies = {
+  acknowledge: z.strictObject({}),
+  add_note: z.strictObject({ text: text(5000), visibility: z.enum(['internal', 'public']).default('internal') }),
+  request_info: z.strictObject({ message: text(5000) }),
+  customer_replied: z.strictObject({ message: text(5000) }),
+  transfer: z.strictObject({ toAgentId: idString, reason: text(1000) }),
+  change_severity: z.strictObject({ severity, reason: text(1000) }),
+  resolve: z.strictObject({ summary: text(5000) }),
+  reopen: z.strictObject({ reason: text(1000) }),
+  close: z.strictObject({ rating: rating.optional(), comment: text(2000).optional() }),
+  cancel: z.strictObject({ reason: z.enum(['duplicate', 'withdrawn']), note: text(1000).optional(), duplicateOf: idString.optional() }),
+  record_csat: z.strictObject({ rating, comment: text(2000).optional() }),
+} as const;
+
+const isoDate = z.iso.datetime();
+const clockView = z.object({
+  kind: z.enum(['first_response', 'next_response', 'resolution']),
+  cycle: z.number(),
+  state: z.enum(['running', 'paused', 'stopped']),
+  targetBusinessMinutes: z.number(),
+  elapsedBusinessMinutes: z.number(),
+  remainingBusinessMinutes: z.number(),
+  dueAt: isoDate.nullable(),
+  breached: z.boolean(),
+  breachedAt: isoDate.nullable(),
+  warnedThresholds: z.array(z.number()),
+  escalationsDone: z.number(),
+});
+
+export const complaintView = z.object({
+  id: z.string(),
+  version: z.number().describe('state version; 0 while the workflow is still registering the complaint'),
+  status,
+  severity,
+  category: z.string(),
+  channel,
+  customer: z.object({ id: z.string(), name: z.string().optional(), email: z.string().optional() }),
+  description: z.string(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  createdBy: z.object({ id: z.string(), role: z.string() }),
+  firstResponderId: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  queue: z.string().nullable(),
+  acknowledgedAt: isoDate.nullable(),
+  resolvedAt: isoDate.nullable(),
+  closedAt: isoDate.nullable(),
+  reopenCount: z.number(),
+  notes: z.array(z.object({ seq: z.number(), authorId: z.string(), text: z.string(), visibility: z.string(), at: isoDate })),
+  csat: z.object({ rating: z.number(), comment: z.string().optional(), at: isoDate }).nullable(),
+  sla: z
+    .object({
+      policy: z.object({ policyId: z.string(), version: z.number(), name: z.string(), calendarId: z.string(), calendarVersion: z.number() }),
+      paused: z.boolean(),
+      breached: z.boolean(),
+      atRisk: z.boolean(),
+      escalationLevel: z.number(),
+      nextDueAt: isoDate.nullable(),
+      clocks: z.array(clockView),
+    })
+    .nullable(),
+});
+
+export const complaintList = z.object({ items: z.array(complaintView), nextCursor: z.string().nullable() });
+
+// ---------------------------------------------------- calendars & policies
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be HH:MM (24h) or 24:00');
+const calendarFields = {
+  name: text(200),
+  timeZone: z.string().min(1).max(64),
+  weeklyHours: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(z.strictObject({ start: hhmm, end: hhmm })).max(12)])) as Record<(typeof WEEKDAYS)[number], z.ZodArray<z.ZodObject<{ start: typeof hhmm; end: typeof hhmm }>>>),
+  holidays: z.array(z.iso.date()).max(1000).default([]),
+};
+
+function checkCalendar(cal: { name: string; timeZone: string; weeklyHours: Record<string, { start: string; end: string }[]>; holidays: string[] }, ctx: z.RefinementCtx) {
+  for (const problem of calendarProblems({ ...ALWAYS_OPEN, ...cal, id: 'x', version: 1 } as typeof ALWAYS_OPEN)) {
+    ctx.addIssue({ code: 'custom', message: problem, path: [] });
+  }
+}
+
+export const createCalendarBody = z.strictObject({ calendarId: slug, ...calendarFields }).superRefine(checkCalendar);
+export const updateCalendarBody = z
+  .strictObject({ expectedVersion: z.number().int().min(1).describe('the version being replaced (optimistic concurrency)'), ...calendarFields })
+  .superRefine(checkCalendar);
+
+const minutes = z.number().int().min(1).max(366 * 24 * 60);
+const policyFields = {
+  name: text(200),
+  match: z.strictObject({
+    severities: z.array(severity).min(1),
+    categories: z.array(slug).max(100).optional(),
+    channels: z.array(channel).optional(),
+  }),
+  targets: z.strictObject({ firstResponseMinutes: minutes, nextResponseMinutes: minutes, resolutionMinutes: minutes }),
+  calendarId: slug,
+  pauseOnAwaitingCustomer: z.boolean().default(true),
+  warningThresholds: z.array(z.number().int().min(1).max(99)).max(10).default([50, 75, 90]),
+  escalation: z
+    .array(
+      z.strictObject({
+        afterBreachMinutes: z.number().int().min(0).max(366 * 24 * 60),
+        action: z.enum(ESCALATION_ACTIONS),
+        role: z.enum(ROLES).optional(),
+        queue: slug.optional(),
+      }),
+    )
+    .max(10)
+    .default([]),
+  reopenWindowMinutes: z.number().int().min(0).max(366 * 24 * 60).default(7 * 24 * 60),
+  confirmationWindowMinutes: minutes.default(3 * 24 * 60),
+};
+
+function checkPolicy(p: Parameters<typeof policyProblems>[0], ctx: z.RefinementCtx) {
+  for (const problem of policyProblems(p)) ctx.addIssue({ code: 'custom', message: problem, path: [] });
+}
+
+export const createPolicyBody = z.strictObject({ policyId: slug, ...policyFields }).superRefine(checkPolicy);
+export const updatePolicyBody = z.strictObject({ expectedVersion: z.number().int().min(1), ...policyFields }).superRefine(checkPolicy);
+export const versionedIdParams = z.strictObject({ id: slug });
+export const versionQuery = z.strictObject({ version: z.coerce.number().int().min(1).optional() });
+export const emptyQuery = z.strictObject({});

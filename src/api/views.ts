@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { type ComplaintState, slaStatus } from '../domain/complaint';
+import type { complaintView } from './schemas';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
+
+/** The API's view of a complaint: ISO dates, business durations in minutes, live SLA status at `now`. */
+export function complaintToView(s: ComplaintState, now: number): z.infer<typeof complaintView> {
+  const sla = slaStatus(s, now);
+  return {
+    id: s.complaintId,
+    version: s.version,
+    status: s.status,
+    severity: s.severity,
+    category: s.category,
+    channel: s.channel,
+    customer: s.customer,
+    description: s.description,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    createdBy: s.createdBy,
+    firstResponderId: s.firstResponderId,
+    ownerId: s.ownerId,
+    queue: s.queue,
+    acknowledgedAt: isoOrNull(s.acknowledgedAt),
+    resolvedAt: isoOrNull(s.resolvedAt),
+    closedAt: isoOrNull(s.closedAt),
+    reopenCount: s.reopenCount,
+    notes: s.notes.map((n) => ({ ...n, at: iso(n.at) })),
+    csat: s.csat ? { rating: s.csat.rating, comment: s.csat.comment, at: iso(s.csat.at) } : null,
+    sla: sla && {
+      policy: sla.policy,
+      paused: sla.paused,
+      breached: sla.breached,
+      atRisk: sla.atRisk,
+      escalationLevel: sla.escalationLevel,
+      nextDueAt: isoOrNull(sla.nextDueAt),
+      clocks: sla.clocks.map((c) => ({
+        kind: c.kind,
+        cycle: c.cycle,
+        state: c.state,
+        targetBusinessMinutes: minutes(c.targetBusinessMs),
+        elapsedBusinessMinutes: minutes(c.elapsedBusinessMs),
+        remainingBusinessMinutes: minutes(c.remainingBusinessMs),
+        dueAt: isoOrNull(c.dueAt),
+        breached: c.breached,
+        breachedAt: isoOrNull(c.breachedAt),
+        warnedThresholds: c.warnedThresholds,
+        escalationsDone: c.escalationsDone,
+      })),
+    },
+  };
+}

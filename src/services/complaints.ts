@@ -1,0 +1,168 @@
+/**
+ * Complaint use cases behind the HTTP layer: start the workflow, send it
+ * updates, read state (live from the workflow, or from the read model once the
+ * complaint is finished) and list the read model.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { FilterQuery } from 'mongoose';
+import type { Config } from '../config';
+import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
+import type { Actor } from '../domain/actors';
+import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
+import type { ComplaintDoc, Models } from '../db/models';
+import { HttpProblem, problems } from '../api/problem';
+
+/** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
+export const TEMPORAL_DEADLINE_MS = 10_000;
+
+export interface ComplaintServiceDeps {
+  client: Client;
+  models: Models;
+  config: Config;
+}
+
+type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Same caller + same Idempotency-Key = same complaint id, hence the same workflow id. */
+export function complaintIdFor(callerId: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey ? `c_${sha256(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `c_${randomBytes(12).toString('hex')}`;
+}
+
+export function createComplaintService({ client, models, config }: ComplaintServiceDeps) {
+  const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
+
+  async function create(actor: Actor, body: NewComplaint, idempotencyKey?: string): Promise<{ created: boolean; state: ComplaintState }> {
+    const complaintId = complaintIdFor(actor.id, idempotencyKey);
+    const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor };
+    const requestHash = sha256(canonicalJson(body));
+    const input: ComplaintWorkflowInput = { intake };
+    try {
+      await withDeadline(() =>
+        client.workflow.start(COMPLAINT_WORKFLOW, {
+          args: [input],
+          taskQueue: config.temporal.taskQueue,
+          workflowId: complaintWorkflowId(complaintId),
+          // A complaint id is never reused, even after the workflow closed.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          memo: { requestHash },
+          typedSearchAttributes: [
+            { key: SA.status, value: 'open' },
+            { key: SA.severity, value: body.severity },
+            { key: SA.category, value: body.category },
+          ],
+        }),
+      );
+      return { created: true, state: { ...openComplaint(intake, {}, Date.now()).state, version: 0 } };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
+      // A retry (or a concurrent duplicate) of the same request: answer with the existing complaint.
+      const description = await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).describe());
+      if (description.memo?.requestHash !== requestHash) {
+        throw problems.unprocessable('this Idempotency-Key was already used with a different request body', 'IDEMPOTENCY_KEY_REUSED');
+      }
+      return { created: false, state: await get(complaintId) };
+    }
+  }
+
+  async function get(complaintId: string): Promise<ComplaintState> {
+    const doc = await models.Complaint.findById(complaintId, { state: 1, status: 1 }).lean();
+    if (doc && TERMINAL.includes(doc.status as ComplaintState['status'])) return doc.state as ComplaintState;
+    try {
+      return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).query(getComplaintQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        if (doc) return doc.state as ComplaintState;
+        throw problems.notFound(`complaint ${complaintId} does not exist`);
+      }
+      throw err;
+    }
+  }
+
+  async function act<T extends CommandType>(complaintId: string, actor: Actor, command: Extract<ComplaintCommand, { type: T }>, updateId?: string): Promise<ComplaintState> {
+    const handle = client.workflow.getHandle(complaintWorkflowId(complaintId));
+    const update = complaintUpdates[command.type] as typeof complaintUpdates.acknowledge;
+    try {
+      // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
+      return await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command } as never], updateId }));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        const doc = await models.Complaint.findById(complaintId, { status: 1 }).lean();
+        if (doc) throw problems.conflict(`complaint ${complaintId} is ${doc.status}; no further actions are possible`, 'INVALID_TRANSITION');
+        throw problems.notFound(`complaint ${complaintId} does not exist`);
+      }
+      throw err;
+    }
+  }
+
+  interface ListFilters {
+    status?: string;
+    owner?: string;
+    severity?: string;
+    category?: string;
+    breached?: boolean;
+    atRisk?: boolean;
+    limit: number;
+    cursor?: string;
+  }
+
+  /** Queue listing from the read model, ordered by the next SLA due time (no deadline last), keyset-paginated. */
+  async function list(f: ListFilters, now = Date.now()): Promise<{ items: ComplaintState[]; nextCursor: string | null }> {
+    const and: FilterQuery<ComplaintDoc>[] = [];
+    if (f.status) and.push({ status: f.status });
+    if (f.owner) and.push({ ownerId: f.owner });
+    if (f.severity) and.push({ severity: f.severity });
+    if (f.category) and.push({ category: f.category });
+    if (f.breached !== undefined) and.push({ 'sla.breached': f.breached });
+    if (f.atRisk !== undefined) {
+      const atRisk = { 'sla.atRiskFrom': { $lte: new Date(now) }, 'sla.nextDueAt': { $gt: new Date(now) }, 'sla.breached': false };
+      and.push(f.atRisk ? atRisk : { $nor: [atRisk] });
+    }
+    if (f.cursor) {
+      const c = decodeCursor(f.cursor);
+      and.push({ $or: [{ dueSortKey: { $gt: c.k } }, { dueSortKey: c.k, _id: { $gt: c.id } }] });
+    }
+    const docs = await models.Complaint.find(and.length ? { $and: and } : {}, { state: 1, dueSortKey: 1 })
+      .sort({ dueSortKey: 1, _id: 1 })
+      .limit(f.limit + 1)
+      .lean();
+    const page = docs.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((d) => d.state as ComplaintState),
+      nextCursor: docs.length > f.limit && last ? encodeCursor({ k: last.dueSortKey, id: last._id }) : null,
+    };
+  }
+
+  return { create, get, act, list };
+}
+
+export type ComplaintService = ReturnType<typeof createComplaintService>;
+
+function encodeCursor(c: { k: number; id: string }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): { k: number; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { k: unknown; id: unknown };
+    if (typeof c.k === 'number' && typeof c.id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(c.id)) return { k: c.k, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new HttpProblem(400, 'Bad Request', 'the cursor is malformed', { code: 'VALIDATION_FAILED', errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
+}

@@ -1,0 +1,32 @@
+/**
+ * Worker process: runs complaint workflows and their activities. Scale out by
+ * starting more of these against the same Temporal namespace and task queue.
+ */
+import { NativeConnection } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../src/config';
+import { connectDatabase } from '../src/db/models';
+import { createLogger } from '../src/logger';
+import { createWorker } from './run';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config, 'worker');
+  const models = await connectDatabase(config.mongo.uri);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createWorker({ config, models, connection, workflowBundlePath: process.env.QL_WORKFLOW_BUNDLE || undefined });
+  log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  // Worker.run() handles SIGINT/SIGTERM: it stops polling and lets running tasks finish.
+  await worker.run();
+  await connection.close();
+  await models.connection.close();
+  log.info('worker stopped');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(78); // EX_CONFIG
+  }
+  console.error(err);
+  process.exit(1);
+});
