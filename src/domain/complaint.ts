@@ -220,11 +220,6 @@ function commit(
 }
 
 type ClockSlot = 'firstResponse' | 'resolution' | 'nextResponse';
-const SLOT_OF: Record<ClockKind, ClockSlot> = {
-  first_response: 'firstResponse',
-  next_response: 'nextResponse',
-  resolution: 'resolution',
-};
 
 function mapSla(s: ComplaintState, fn: (sla: SlaState) => SlaState): ComplaintState {
   return s.sla ? { ...s, sla: fn(s.sla) } : s;
@@ -560,16 +555,14 @@ interface DueItem {
   autoClose?: true;
 }
 
-function clockSlots(sla: SlaState): ClockSlot[] {
-  return ['firstResponse', 'nextResponse', 'resolution'];
-}
+const CLOCK_SLOTS: readonly ClockSlot[] = ['firstResponse', 'nextResponse', 'resolution'];
 
 function upcoming(s: ComplaintState): DueItem[] {
   const items: DueItem[] = [];
   if (s.sla && !isFinished(s)) {
     const sla = s.sla;
     const offsets = sla.active.escalation.map((step) => step.afterBreachMinutes * MINUTE);
-    for (const slot of clockSlots(sla)) {
+    for (const slot of CLOCK_SLOTS) {
       const clock = sla[slot];
       if (!clock) continue;
       for (const m of pendingMilestones(clock, sla.active.calendar, sla.active.warningThresholds, offsets)) {
