@@ -146,7 +146,8 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     for (const msg of messages) {
       const body = JSON.stringify({ id: msg._id, type: msg.type, complaintId: msg.complaintId, recipients: msg.recipients, data: msg.data, createdAt: msg.createdAt });
       const signature = createHmac('sha256', deps.webhookSecret).update(body).digest('hex');
-      const pendingUrls = deps.webhookUrls.filter((u) => !msg.deliveredTo.includes(u));
+      // FerretDB v1 drops empty arrays written by $setOnInsert: treat a missing list as empty.
+      const pendingUrls = deps.webhookUrls.filter((u) => !(msg.deliveredTo ?? []).includes(u));
       for (const url of pendingUrls) {
         try {
           const res = await fetch(url, {
@@ -167,7 +168,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
         }
       }
       const done = (await models.Outbox.findById(msg._id).lean())!;
-      const allDone = deps.webhookUrls.every((u) => done.deliveredTo.includes(u));
+      const allDone = deps.webhookUrls.every((u) => (done.deliveredTo ?? []).includes(u));
       await models.Outbox.updateOne(
         { _id: msg._id },
         {

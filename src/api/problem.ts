@@ -51,7 +51,11 @@ const STATUS_OF_CODE: Record<string, number> = {
 };
 
 export function fieldErrors(err: z.ZodError): FieldError[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+  const join = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
+  // zod reports unknown keys once for their parent; name each unknown field instead.
+  return err.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ path: join([...i.path, k]), message: 'unknown field' })) : [{ path: join(i.path), message: i.message }],
+  );
 }
 
 function isUnavailable(err: unknown): boolean {

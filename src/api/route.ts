@@ -40,6 +40,8 @@ export function defineRoute<P extends Schema | undefined, Q extends Schema | und
   return spec as unknown as RouteSpec;
 }
 
+const NO_QUERY = z.strictObject({});
+
 /** Parses every part first and reports all failing fields at once, prefixed by part (`body.customer.id`). */
 function parseRequest(spec: RouteSpec, req: Request) {
   const issues: z.core.$ZodIssue[] = [];
@@ -51,7 +53,8 @@ function parseRequest(spec: RouteSpec, req: Request) {
     return undefined;
   };
   const params = part('params', spec.params, req.params);
-  const query = part('query', spec.query, { ...(req.query as object) });
+  // A route without a query schema accepts no query parameters at all.
+  const query = part('query', spec.query ?? NO_QUERY, { ...(req.query as object) });
   let body: unknown;
   if (spec.body) {
     const raw = req.body;

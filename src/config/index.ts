@@ -26,7 +26,7 @@ const csvUrls = z
   .string()
   .default('')
   .transform((s) => s.split(',').map((u) => u.trim()).filter(Boolean))
-  .pipe(z.array(z.url()));
+  .pipe(z.array(z.url({ protocol: /^https?$/ })));
 
 const secret = z.string().min(16, 'must be at least 16 characters');
 

@@ -23,7 +23,7 @@ import { type Channel, type Severity, type SlaPolicySnapshot, raisedSeverity } f
  *
  *   open → acknowledged → in_progress ⇄ awaiting_customer → resolved → closed
  *   resolved → reopened (within the reopen window) → in_progress
- *   any active status → cancelled (supervisor only: duplicate or withdrawn)
+ *   open/acknowledged/in_progress/awaiting_customer/reopened → cancelled (supervisor only: duplicate or withdrawn)
  *
  * Every change (an agent's command or a timer the engine fired) yields a
  * `Transition` with a new `version`; the workflow persists each one. Illegal
@@ -346,12 +346,18 @@ function syncPause(s: ComplaintState, now: number): ComplaintState {
  */
 function applySeverity(s: ComplaintState, severity: Severity, now: number): ComplaintState {
   const next = { ...s, severity };
+  // The new policy may pause (or not) while awaiting the customer: re-sync the clock with it.
+  return syncPause(retargetAll(next, severity, now), now);
+}
+
+function retargetAll(next: ComplaintState, severity: Severity, now: number): ComplaintState {
   return mapSla(next, (sla) => {
     const policy = sla.policies[severity] ?? sla.active;
     const cal = sla.active.calendar;
     // Bank time on the old calendar before switching, then resume on the new one.
     const rebase = (c: SlaClock): SlaClock => {
-      if (isStopped(c)) return retargetClock(c, targetMs(policy, c.kind));
+      // A met or stopped clock keeps the target it was judged against.
+      if (isStopped(c)) return c;
       const running = c.runningSince !== null;
       const banked = retargetClock(pauseClock(c, cal, now), targetMs(policy, c.kind));
       return running ? resumeClock(banked, now) : banked;
@@ -511,7 +517,7 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
 
     case 'cancel': {
       if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may cancel a complaint');
-      requireStatus(s, [...ACTIVE, 'resolved'], 'cancel');
+      requireStatus(s, ACTIVE, 'cancel');
       if (cmd.reason === 'duplicate' && !cmd.duplicateOf) fail(ErrorCode.INVALID_ACTION, 'a duplicate must name the complaint it duplicates (duplicateOf)');
       if (cmd.duplicateOf === s.complaintId) fail(ErrorCode.INVALID_ACTION, 'a complaint cannot duplicate itself');
       const cancellation = { reason: cmd.reason, note: cmd.note, duplicateOf: cmd.duplicateOf, by: actor.id };
@@ -614,7 +620,8 @@ function fireOne(s: ComplaintState, item: DueItem, now: number): Applied {
   if (m.kind === 'warning') {
     // Several thresholds may be due at once (e.g. after a severity change): one warning, for the highest.
     const breachAt = instantAtElapsed(clock, cal, clock.targetMs) ?? Infinity;
-    const due = sla.active.warningThresholds.filter((t) => !clock.warned.includes(t) && (instantAtElapsed(clock, cal, (clock.targetMs * t) / 100) ?? Infinity) <= now);
+    const instantOf = (t: number) => instantAtElapsed(clock, cal, (clock.targetMs * t) / 100) ?? Infinity;
+    const due = sla.active.warningThresholds.filter((t) => !clock.warned.includes(t) && instantOf(t) <= now);
     const warned = [...clock.warned, ...due];
     const next = { ...s, sla: withClock(sla, slot, (c) => ({ ...c, warned })) };
     if (breachAt <= now) {
@@ -623,7 +630,8 @@ function fireOne(s: ComplaintState, item: DueItem, now: number): Applied {
     }
     const threshold = Math.max(...due);
     const dueAtMs = instantAtElapsed(clock, cal, clock.targetMs);
-    return commit(s, next, 'sla_warning', SYSTEM_ACTOR, m.at, { ...clockRef, threshold, dueAt: dueAtMs }, [
+    // Dated when the highest threshold was crossed (later than m.at when several were due at once).
+    return commit(s, next, 'sla_warning', SYSTEM_ACTOR, instantOf(threshold), { ...clockRef, threshold, dueAt: dueAtMs }, [
       { type: 'sla.warning', recipients, data: { ...clockRef, threshold, dueAt: dueAtMs, severity: s.severity } },
     ]);
   }
@@ -633,7 +641,7 @@ function fireOne(s: ComplaintState, item: DueItem, now: number): Applied {
     const next: ComplaintState = {
       ...s,
       sla: {
-        ...withClock(sla, slot, (c) => ({ ...c, warned, breachedAt: m.at })),
+        ...withClock(sla, slot, (c) => ({ ...c, warned, breachedAt: m.at, breachElapsedMs: c.targetMs })),
         breaches: [...sla.breaches, { ...clockRef, at: m.at }],
       },
     };

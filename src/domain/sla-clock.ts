@@ -26,6 +26,12 @@ export interface SlaClock {
   warned: number[];
   /** The exact business-time deadline at which the clock breached, once it did. */
   breachedAt: number | null;
+  /**
+   * Business time on the clock when it breached. Escalation steps are measured
+   * from here, so a later re-target (e.g. the ladder raising severity) does not
+   * pull the remaining steps forward.
+   */
+  breachElapsedMs: number | null;
   /** How many escalation steps have fired for this clock. */
   escalationsDone: number;
 }
@@ -41,6 +47,7 @@ export function startClock(kind: ClockKind, cycle: number, targetMs: number, now
     stoppedAt: null,
     warned: [],
     breachedAt: null,
+    breachElapsedMs: null,
     escalationsDone: 0,
   };
 }
@@ -122,7 +129,7 @@ export function pendingMilestones(
   }
   escalationOffsetsMs.forEach((offset, step) => {
     if (step < clock.escalationsDone) return;
-    const at = instantAtElapsed(clock, cal, clock.targetMs + offset);
+    const at = instantAtElapsed(clock, cal, (clock.breachElapsedMs ?? clock.targetMs) + offset);
     if (at !== null) out.push({ kind: 'escalation', at, step });
   });
   return out.sort((a, b) => a.at - b.at);
@@ -155,7 +162,8 @@ export function clockStatus(clock: SlaClock, cal: BusinessCalendar, now: number)
     elapsedBusinessMs: elapsed,
     remainingBusinessMs: clock.targetMs - elapsed,
     dueAt: clock.stoppedAt !== null ? null : dueAt(clock, cal),
-    breached: clock.breachedAt !== null || elapsed >= clock.targetMs,
+    // A stopped clock is judged by what was recorded, not by a target that changed after it stopped.
+    breached: clock.breachedAt !== null || (clock.stoppedAt === null && elapsed >= clock.targetMs),
     breachedAt: clock.breachedAt,
     warnedThresholds: [...clock.warned].sort((a, b) => a - b),
     escalationsDone: clock.escalationsDone,

@@ -1,0 +1,599 @@
+/**
+ * Hostile and malformed requests against every endpoint of the API, on the
+ * real stack. Each rejected request must answer RFC 9457 problem+json with
+ * the right status and write NOTHING: no complaint, audit event, outbox
+ * message, policy or calendar, and no workflow started.
+ */
+import type { Role } from '../../src/domain/actors';
+import { type ApiStack, type CallOptions, type CallResult, collectionCounts, startApiStack } from '../helpers/api';
+import { eventually } from '../helpers/stack';
+
+type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; code?: string; errors?: { path: string; message: string }[] };
+
+const MISSING_ID = 'c_000000000000000000000000';
+const BAD_IDS = [encodeURIComponent('bad id!'), 'x'.repeat(65)];
+const fixture = { id: '' };
+/** The fixture complaint is created with this Idempotency-Key, so replaying it writes nothing. */
+const FIXTURE_KEY = 'bad-input-fixture';
+
+const weekly = (mon = [{ start: '09:00', end: '17:00' }]) => ({ mon, tue: mon, wed: mon, thu: mon, fri: mon, sat: [], sun: [] });
+const validCalendar = () => ({ name: 'Test office', timeZone: 'Europe/Paris', weeklyHours: weekly(), holidays: ['2026-12-25'] });
+const validPolicy = () => ({
+  name: 'Test policy',
+  match: { severities: ['P1', 'P2'] },
+  targets: { firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 600 },
+  calendarId: '24x7',
+});
+const validComplaint = () => ({ customer: { id: 'cust-bad-input', name: 'Eve' }, channel: 'email', category: 'billing', severity: 'P3', description: 'charged twice' });
+
+interface Case {
+  name: string;
+  body?: unknown;
+  rawBody?: string;
+  /** Replaces the valid path (e.g. a malformed id or a query string). */
+  path?: string;
+  headers?: Record<string, string>;
+  status: number;
+  code?: string;
+  /** errors[].path that must be reported. */
+  errorPath?: string;
+}
+
+interface Endpoint {
+  method: 'GET' | 'POST' | 'PUT';
+  route: string;
+  /** Concrete path for an id (routes with :id) or the route itself. */
+  path: (id?: string) => string;
+  hasId: boolean;
+  /** A role allowed to call it, and roles that are not. */
+  role: Role;
+  wrongRoles: Role[];
+  /** A body the endpoint would accept (body endpoints only). */
+  body?: () => Record<string, unknown>;
+  /** Endpoint-specific wrong types, missing fields, unknown fields and operator injection. */
+  invalid: Case[];
+}
+
+const bad = (name: string, body: unknown, errorPath?: string): Case => ({ name, body, status: 400, code: 'VALIDATION_FAILED', errorPath });
+const badQuery = (name: string, query: string, errorPath?: string): Case => ({ name, path: query, status: 400, code: 'VALIDATION_FAILED', errorPath });
+
+const complaintActions: { slug: string; valid: Record<string, unknown>; invalid: Case[]; wrongRoles?: Role[]; role?: Role }[] = [
+  {
+    slug: 'acknowledge',
+    valid: {},
+    invalid: [bad('a body that is an array', [], 'body'), bad('an unknown field', { note: 'hi' }, 'body.note'), bad('an operator object', { $where: 'sleep(1000)' })],
+  },
+  {
+    slug: 'add-note',
+    valid: { text: 'called the customer', visibility: 'internal' },
+    invalid: [
+      bad('text of the wrong type', { text: 5 }, 'body.text'),
+      bad('text missing', { visibility: 'public' }, 'body.text'),
+      bad('blank text', { text: '   ' }, 'body.text'),
+      bad('an unknown visibility', { text: 'hi', visibility: 'secret' }, 'body.visibility'),
+      bad('an unknown field', { text: 'hi', authorId: 'sam' }, 'body.authorId'),
+      bad('an operator object', { text: { $ne: null } }, 'body.text'),
+    ],
+  },
+  {
+    slug: 'request-info',
+    valid: { message: 'tracking number?' },
+    invalid: [bad('message of the wrong type', { message: 5 }, 'body.message'), bad('message missing', {}, 'body.message'), bad('an unknown field', { message: 'm', to: 'x' }, 'body.to')],
+  },
+  {
+    slug: 'customer-replied',
+    valid: { message: 'here it is' },
+    invalid: [bad('message of the wrong type', { message: ['a'] }, 'body.message'), bad('message missing', {}, 'body.message'), bad('an unknown field', { message: 'm', status: 'closed' }, 'body.status')],
+  },
+  {
+    slug: 'transfer',
+    valid: { toAgentId: 'bob', reason: 'specialist' },
+    invalid: [
+      bad('an operator object as agent id', { toAgentId: { $gt: '' }, reason: 'r' }, 'body.toAgentId'),
+      bad('a malformed agent id', { toAgentId: 'bob smith', reason: 'r' }, 'body.toAgentId'),
+      bad('reason missing', { toAgentId: 'bob' }, 'body.reason'),
+      bad('an unknown field', { toAgentId: 'bob', reason: 'r', ownerId: 'bob' }, 'body.ownerId'),
+    ],
+  },
+  {
+    slug: 'change-severity',
+    valid: { severity: 'P1', reason: 'outage' },
+    invalid: [
+      bad('an unknown severity', { severity: 'P9', reason: 'r' }, 'body.severity'),
+      bad('severity of the wrong type', { severity: 1, reason: 'r' }, 'body.severity'),
+      bad('reason missing', { severity: 'P1' }, 'body.reason'),
+      bad('an unknown field', { severity: 'P1', reason: 'r', sla: {} }, 'body.sla'),
+    ],
+  },
+  {
+    slug: 'resolve',
+    valid: { summary: 'refunded' },
+    invalid: [bad('summary of the wrong type', { summary: 1 }, 'body.summary'), bad('summary missing', {}, 'body.summary'), bad('an unknown field', { summary: 's', resolvedAt: 0 }, 'body.resolvedAt')],
+  },
+  {
+    slug: 'reopen',
+    valid: { reason: 'not fixed' },
+    invalid: [bad('reason of the wrong type', { reason: true }, 'body.reason'), bad('reason missing', {}, 'body.reason'), bad('an unknown field', { reason: 'r', force: true }, 'body.force')],
+  },
+  {
+    slug: 'close',
+    valid: { rating: 5 },
+    invalid: [
+      bad('rating of the wrong type', { rating: 'five' }, 'body.rating'),
+      bad('rating out of range', { rating: 6 }, 'body.rating'),
+      bad('a fractional rating', { rating: 4.5 }, 'body.rating'),
+      bad('an unknown field', { rating: 5, closedAt: 0 }, 'body.closedAt'),
+    ],
+  },
+  {
+    slug: 'cancel',
+    role: 'supervisor',
+    wrongRoles: ['agent', 'auditor', 'admin', 'intake'],
+    valid: { reason: 'withdrawn' },
+    invalid: [
+      bad('an unknown reason', { reason: 'bored' }, 'body.reason'),
+      bad('reason missing', { note: 'n' }, 'body.reason'),
+      bad('an operator object as duplicate id', { reason: 'duplicate', duplicateOf: { $ne: null } }, 'body.duplicateOf'),
+      bad('an unknown field', { reason: 'withdrawn', by: 'sam' }, 'body.by'),
+    ],
+  },
+  {
+    slug: 'record-csat',
+    valid: { rating: 4 },
+    invalid: [bad('rating missing', { comment: 'ok' }, 'body.rating'), bad('rating as a string', { rating: '5' }, 'body.rating'), bad('rating zero', { rating: 0 }, 'body.rating'), bad('an unknown field', { rating: 4, by: 'x' }, 'body.by')],
+  },
+];
+
+const ENDPOINTS: Endpoint[] = [
+  {
+    method: 'POST',
+    route: 'POST /complaints',
+    path: () => '/complaints',
+    hasId: false,
+    role: 'intake',
+    wrongRoles: ['auditor', 'admin'],
+    body: validComplaint,
+    invalid: [
+      bad('severity of the wrong type', { ...validComplaint(), severity: 5 }, 'body.severity'),
+      bad('an unknown severity', { ...validComplaint(), severity: 'P0' }, 'body.severity'),
+      bad('customer id missing', { ...validComplaint(), customer: { name: 'Eve' } }, 'body.customer.id'),
+      bad('customer missing', { channel: 'email', category: 'billing', severity: 'P3', description: 'x' }, 'body.customer'),
+      bad('a malformed email', { ...validComplaint(), customer: { id: 'c1', email: 'not-an-email' } }, 'body.customer.email'),
+      bad('an unknown channel', { ...validComplaint(), channel: 'pigeon' }, 'body.channel'),
+      bad('a category that is not a slug', { ...validComplaint(), category: 'Billing Issues' }, 'body.category'),
+      bad('a blank description', { ...validComplaint(), description: '   ' }, 'body.description'),
+      bad('an over-long description', { ...validComplaint(), description: 'x'.repeat(5001) }, 'body.description'),
+      bad('an unknown field', { ...validComplaint(), priority: 'high' }, 'body.priority'),
+      bad('an unknown field in customer', { ...validComplaint(), customer: { id: 'c1', vip: true } }, 'body.customer.vip'),
+      bad('an operator object as customer id', { customer: { id: { $gt: '' } }, channel: 'email', category: 'billing', severity: 'P3', description: 'x' }, 'body.customer.id'),
+      bad('a body that is an array', [validComplaint()], 'body'),
+      { name: 'a malformed Idempotency-Key', body: validComplaint(), headers: { 'idempotency-key': 'has spaces in it' }, status: 400, code: 'VALIDATION_FAILED', errorPath: 'headers.idempotency-key' },
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /complaints',
+    path: () => '/complaints',
+    hasId: false,
+    role: 'agent',
+    wrongRoles: ['intake'],
+    invalid: [
+      badQuery('a non-numeric limit', '/complaints?limit=abc', 'query.limit'),
+      badQuery('limit zero', '/complaints?limit=0', 'query.limit'),
+      badQuery('limit above 100', '/complaints?limit=101', 'query.limit'),
+      badQuery('a fractional limit', '/complaints?limit=2.5', 'query.limit'),
+      badQuery('an unknown status', '/complaints?status=lost', 'query.status'),
+      badQuery('a repeated status', '/complaints?status=open&status=closed', 'query.status'),
+      badQuery('an unknown severity', '/complaints?severity=P9', 'query.severity'),
+      badQuery('a category that is not a slug', '/complaints?category=Not%20A%20Slug', 'query.category'),
+      badQuery('a malformed owner', '/complaints?owner=a%20b', 'query.owner'),
+      badQuery('breached not a boolean', '/complaints?breached=yes', 'query.breached'),
+      badQuery('atRisk not a boolean', '/complaints?atRisk=1', 'query.atRisk'),
+      badQuery('a cursor with bad characters', '/complaints?cursor=!!!', 'query.cursor'),
+      badQuery('a cursor that does not decode', '/complaints?cursor=abc', 'query.cursor'),
+      badQuery('an operator in the owner value', '/complaints?owner=%7B%22%24gt%22%3A%22%22%7D', 'query.owner'),
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /complaints/:id',
+    path: (id = fixture.id) => `/complaints/${id}`,
+    hasId: true,
+    role: 'agent',
+    wrongRoles: ['intake'],
+    invalid: [],
+  },
+  ...complaintActions.map(
+    (a): Endpoint => ({
+      method: 'POST',
+      route: `POST /complaints/:id/${a.slug}`,
+      path: (id = fixture.id) => `/complaints/${id}/${a.slug}`,
+      hasId: true,
+      role: a.role ?? 'agent',
+      wrongRoles: a.wrongRoles ?? ['auditor', 'admin', 'intake'],
+      body: () => a.valid,
+      invalid: a.invalid,
+    }),
+  ),
+  {
+    method: 'GET',
+    route: 'GET /calendars',
+    path: () => '/calendars',
+    hasId: false,
+    role: 'auditor',
+    wrongRoles: ['intake'],
+    invalid: [],
+  },
+  {
+    method: 'POST',
+    route: 'POST /calendars',
+    path: () => '/calendars',
+    hasId: false,
+    role: 'admin',
+    wrongRoles: ['agent', 'auditor', 'intake'],
+    body: () => ({ calendarId: 'new-office', ...validCalendar() }),
+    invalid: [
+      bad('calendarId missing', validCalendar(), 'body.calendarId'),
+      bad('a calendarId that is not a slug', { calendarId: 'New Office', ...validCalendar() }, 'body.calendarId'),
+      bad('an operator object as calendarId', { calendarId: { $gt: '' }, ...validCalendar() }, 'body.calendarId'),
+      bad('timeZone of the wrong type', { calendarId: 'c', ...validCalendar(), timeZone: 5 }, 'body.timeZone'),
+      bad('a weekday missing', { calendarId: 'c', ...validCalendar(), weeklyHours: { ...weekly(), sat: undefined } }, 'body.weeklyHours.sat'),
+      bad('a malformed time', { calendarId: 'c', ...validCalendar(), weeklyHours: weekly([{ start: '9am', end: '17:00' }]) }, 'body.weeklyHours.mon.0.start'),
+      bad('a malformed holiday', { calendarId: 'c', ...validCalendar(), holidays: ['2026-13-45'] }, 'body.holidays.0'),
+      bad('an unknown field', { calendarId: 'c', ...validCalendar(), color: 'red' }, 'body.color'),
+      bad('an unknown weekday', { calendarId: 'c', ...validCalendar(), weeklyHours: { ...weekly(), funday: [] } }, 'body.weeklyHours.funday'),
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /calendars/:id',
+    path: (id = '24x7') => `/calendars/${id}`,
+    hasId: true,
+    role: 'agent',
+    wrongRoles: ['intake'],
+    invalid: [badQuery('a non-numeric version', '/calendars/24x7?version=abc', 'query.version'), badQuery('version zero', '/calendars/24x7?version=0', 'query.version')],
+  },
+  {
+    method: 'PUT',
+    route: 'PUT /calendars/:id',
+    path: (id = '24x7') => `/calendars/${id}`,
+    hasId: true,
+    role: 'supervisor',
+    wrongRoles: ['agent', 'auditor', 'intake'],
+    body: () => ({ expectedVersion: 1, ...validCalendar() }),
+    invalid: [
+      bad('expectedVersion missing', validCalendar(), 'body.expectedVersion'),
+      bad('expectedVersion as a string', { expectedVersion: '1', ...validCalendar() }, 'body.expectedVersion'),
+      bad('expectedVersion zero', { expectedVersion: 0, ...validCalendar() }, 'body.expectedVersion'),
+      bad('name missing', { expectedVersion: 1, ...validCalendar(), name: undefined }, 'body.name'),
+      bad('an unknown field (calendarId belongs in the path)', { expectedVersion: 1, calendarId: 'other', ...validCalendar() }, 'body.calendarId'),
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /sla-policies',
+    path: () => '/sla-policies',
+    hasId: false,
+    role: 'supervisor',
+    wrongRoles: ['intake'],
+    invalid: [],
+  },
+  {
+    method: 'POST',
+    route: 'POST /sla-policies',
+    path: () => '/sla-policies',
+    hasId: false,
+    role: 'admin',
+    wrongRoles: ['agent', 'auditor', 'intake'],
+    body: () => ({ policyId: 'new-policy', ...validPolicy() }),
+    invalid: [
+      bad('policyId missing', validPolicy(), 'body.policyId'),
+      bad('an operator object as calendarId', { policyId: 'p', ...validPolicy(), calendarId: { $gt: '' } }, 'body.calendarId'),
+      bad('no severities', { policyId: 'p', ...validPolicy(), match: { severities: [] } }, 'body.match.severities'),
+      bad('an unknown severity', { policyId: 'p', ...validPolicy(), match: { severities: ['P7'] } }, 'body.match.severities.0'),
+      bad('targets missing', { policyId: 'p', ...validPolicy(), targets: undefined }, 'body.targets'),
+      bad('a zero target', { policyId: 'p', ...validPolicy(), targets: { firstResponseMinutes: 0, nextResponseMinutes: 60, resolutionMinutes: 600 } }, 'body.targets.firstResponseMinutes'),
+      bad('a target as a string', { policyId: 'p', ...validPolicy(), targets: { firstResponseMinutes: '30', nextResponseMinutes: 60, resolutionMinutes: 600 } }, 'body.targets.firstResponseMinutes'),
+      bad('pauseOnAwaitingCustomer not a boolean', { policyId: 'p', ...validPolicy(), pauseOnAwaitingCustomer: 'yes' }, 'body.pauseOnAwaitingCustomer'),
+      bad('a warning threshold out of range', { policyId: 'p', ...validPolicy(), warningThresholds: [150] }, 'body.warningThresholds.0'),
+      bad('an unknown escalation action', { policyId: 'p', ...validPolicy(), escalation: [{ afterBreachMinutes: 0, action: 'explode' }] }, 'body.escalation.0.action'),
+      bad('an unknown field', { policyId: 'p', ...validPolicy(), priority: 1 }, 'body.priority'),
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /sla-policies/:id',
+    path: (id = 'critical-24x7') => `/sla-policies/${id}`,
+    hasId: true,
+    role: 'auditor',
+    wrongRoles: ['intake'],
+    invalid: [badQuery('a non-numeric version', '/sla-policies/critical-24x7?version=x', 'query.version')],
+  },
+  {
+    method: 'PUT',
+    route: 'PUT /sla-policies/:id',
+    path: (id = 'critical-24x7') => `/sla-policies/${id}`,
+    hasId: true,
+    role: 'admin',
+    wrongRoles: ['agent', 'auditor', 'intake'],
+    body: () => ({ expectedVersion: 1, ...validPolicy() }),
+    invalid: [
+      bad('expectedVersion missing', validPolicy(), 'body.expectedVersion'),
+      bad('expectedVersion negative', { expectedVersion: -1, ...validPolicy() }, 'body.expectedVersion'),
+      bad('match of the wrong type', { expectedVersion: 1, ...validPolicy(), match: 'P1' }, 'body.match'),
+      bad('an unknown field (policyId belongs in the path)', { expectedVersion: 1, policyId: 'x', ...validPolicy() }, 'body.policyId'),
+    ],
+  },
+];
+
+describe('bad input', () => {
+  let stack: ApiStack;
+
+  beforeAll(async () => {
+    stack = await startApiStack();
+    // One acknowledged complaint (owned by alice) that the action endpoints are aimed at.
+    const created = await stack.call('POST', '/complaints', { key: stack.keys.intake, body: validComplaint(), headers: { 'idempotency-key': FIXTURE_KEY } });
+    expect(created.status).toBe(201);
+    fixture.id = created.body.id;
+    await eventually(async () => (await stack.models.Complaint.findById(fixture.id).lean())?.version === 1, 20_000, 'fixture registered');
+    const ack = await stack.call('POST', `/complaints/${fixture.id}/acknowledge`, { key: stack.keys.alice, body: {} });
+    expect(ack.status).toBe(200);
+    await eventually(async () => (await stack.models.Complaint.findById(fixture.id).lean())?.version === 2, 20_000, 'fixture acknowledged');
+    // Visibility is eventually consistent: settle on the one workflow before counting.
+    await eventually(async () => (await stack.workflowCount()) === 1, 20_000, 'fixture workflow visible');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  /** Everything a request could change. */
+  async function snapshot() {
+    const [counts, workflows, doc] = await Promise.all([collectionCounts(stack.models), stack.workflowCount(), stack.models.Complaint.findById(fixture.id).lean()]);
+    return { ...counts, workflows, fixtureVersion: doc?.version, fixtureStatus: doc?.status };
+  }
+
+  function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
+    expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
+    expect(res.body.type.length).toBeGreaterThan(0);
+    if (code) expect(res.body.code).toBe(code);
+  }
+
+  /** Sends a request that must be rejected, and checks that it changed nothing. */
+  async function rejected(method: string, path: string, opts: CallOptions, status: number, code?: string): Promise<CallResult<Problem>> {
+    const before = await snapshot();
+    const res = await stack.call<Problem>(method, path, opts);
+    expectProblem(res, status, code);
+    expect(await snapshot()).toEqual(before);
+    return res;
+  }
+
+  const keyOf = (role: Role) => stack.keys[role];
+
+  /**
+   * A request the endpoint accepts but that cannot write anything, for the query-string
+   * tests: were the query ignored instead of rejected, the request still changes nothing
+   * (a replayed intake, an action on a missing complaint, a catalog save that conflicts).
+   */
+  function probe(ep: Endpoint): { path: string; body?: unknown; headers?: Record<string, string> } {
+    switch (ep.route) {
+      case 'POST /complaints':
+        return { path: ep.path(), body: validComplaint(), headers: { 'idempotency-key': FIXTURE_KEY } };
+      case 'POST /calendars':
+        return { path: ep.path(), body: { calendarId: '24x7', ...validCalendar() } };
+      case 'POST /sla-policies':
+        return { path: ep.path(), body: { policyId: 'critical-24x7', ...validPolicy() } };
+      case 'PUT /calendars/:id':
+        return { path: ep.path(), body: { expectedVersion: 99, ...validCalendar() } };
+      case 'PUT /sla-policies/:id':
+        return { path: ep.path(), body: { expectedVersion: 99, ...validPolicy() } };
+      default:
+        return ep.method === 'POST' ? { path: ep.path(MISSING_ID), body: ep.body?.() } : { path: ep.path() };
+    }
+  }
+  const errorPaths = (res: CallResult<Problem>) => (res.body.errors ?? []).map((e) => e.path);
+
+  describe.each(ENDPOINTS.map((e) => [e.route, e] as const))('%s', (_route, ep) => {
+    const validBody = () => ep.body?.();
+
+    it('given malformed JSON, when sent, then 400 MALFORMED_JSON', async () => {
+      const res = await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: '{"customer": {"id": "c1",' }, 400, 'MALFORMED_JSON');
+      expect(errorPaths(res)).toContain('body');
+    });
+
+    it('given a body over 64kb, when sent, then 413', async () => {
+      const big = JSON.stringify({ ...(validBody() ?? {}), description: 'x'.repeat(70 * 1024) });
+      await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: big }, 413, 'BODY_TOO_LARGE');
+    });
+
+    if (ep.body) {
+      it('given a text/plain body, when sent, then 415', async () => {
+        await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: JSON.stringify(validBody()), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      });
+    }
+
+    it.each(ep.wrongRoles)('given the %s role, when calling with a valid request, then 403 NOT_PERMITTED', async (role) => {
+      await rejected(ep.method, ep.path(), { key: keyOf(role), body: validBody() }, 403, 'NOT_PERMITTED');
+    });
+
+    it('given no API key, when calling, then 401 with a Bearer challenge', async () => {
+      const res = await rejected(ep.method, ep.path(), { body: validBody() }, 401, 'UNAUTHENTICATED');
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+    });
+
+    it('given an unknown API key, when calling, then 401', async () => {
+      await rejected(ep.method, ep.path(), { key: 'ql_this-key-was-never-issued', body: validBody() }, 401, 'UNAUTHENTICATED');
+      await rejected(ep.method, ep.path(), { headers: { authorization: 'Basic YWxpY2U6c2VjcmV0' }, body: validBody() }, 401, 'UNAUTHENTICATED');
+    });
+
+    it('given an unknown query parameter, when calling, then 400 naming it', async () => {
+      const p = probe(ep);
+      const res = await rejected(ep.method, `${p.path}?extra=1`, { key: keyOf(ep.role), body: p.body, headers: p.headers }, 400, 'VALIDATION_FAILED');
+      expect(errorPaths(res)).toContain('query.extra');
+    });
+
+    it('given MongoDB operators in the query string, when calling, then 400', async () => {
+      for (const q of ['?status[$ne]=x', '?owner[$gt]=', '?limit[$gt]=0']) {
+        const p = probe(ep);
+        await rejected(ep.method, `${p.path}${q}`, { key: keyOf(ep.role), body: p.body, headers: p.headers }, 400, 'VALIDATION_FAILED');
+      }
+    });
+
+    if (ep.hasId) {
+      it.each(BAD_IDS.map((id) => [id.slice(0, 12), id] as const))('given a malformed id (%s...), when calling, then 400 on params.id', async (_label, id) => {
+        const res = await rejected(ep.method, ep.path(id), { key: keyOf(ep.role), body: validBody() }, 400, 'VALIDATION_FAILED');
+        expect(errorPaths(res)).toContain('params.id');
+      });
+    }
+
+    if (ep.invalid.length > 0) {
+      it.each(ep.invalid.map((c) => [c.name, c] as const))('given %s, when sent, then 400 naming the field and nothing is written', async (_name, c) => {
+        const res = await rejected(ep.method, c.path ?? ep.path(), { key: keyOf(ep.role), body: c.body, rawBody: c.rawBody, headers: c.headers }, c.status, c.code);
+        if (c.errorPath) expect(errorPaths(res)).toContain(c.errorPath);
+      });
+    }
+  });
+
+  describe('catalog rules', () => {
+    it('given a calendar in an unknown time zone, when created, then 400 and nothing is written', async () => {
+      const res = await rejected('POST', '/calendars', { key: stack.keys.admin, body: { calendarId: 'mars', ...validCalendar(), timeZone: 'Mars/Olympus_Mons' } }, 400, 'VALIDATION_FAILED');
+      expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/Mars\/Olympus_Mons/);
+    });
+
+    it('given a calendar range with start >= end, when created or updated, then 400 and nothing is written', async () => {
+      for (const range of [{ start: '17:00', end: '09:00' }, { start: '09:00', end: '09:00' }]) {
+        const res = await rejected('POST', '/calendars', { key: stack.keys.admin, body: { calendarId: 'backwards', ...validCalendar(), weeklyHours: weekly([range]) } }, 400, 'VALIDATION_FAILED');
+        expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/not before/);
+      }
+      await rejected('PUT', '/calendars/24x7', { key: stack.keys.admin, body: { expectedVersion: 1, ...validCalendar(), weeklyHours: weekly([{ start: '18:00', end: '08:00' }]) } }, 400, 'VALIDATION_FAILED');
+    });
+
+    it('given a calendar without any working time, when created, then 400', async () => {
+      const closed = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+      await rejected('POST', '/calendars', { key: stack.keys.admin, body: { calendarId: 'closed', ...validCalendar(), weeklyHours: closed } }, 400, 'VALIDATION_FAILED');
+    });
+
+    it('given a policy on an unknown calendar, when created or updated, then 422 INVALID_DEFINITION on body.calendarId and nothing is written', async () => {
+      const created = await rejected('POST', '/sla-policies', { key: stack.keys.admin, body: { policyId: 'orphan', ...validPolicy(), calendarId: 'atlantis' } }, 422, 'INVALID_DEFINITION');
+      expect(errorPaths(created)).toContain('body.calendarId');
+      const updated = await rejected('PUT', '/sla-policies/critical-24x7', { key: stack.keys.admin, body: { expectedVersion: 1, ...validPolicy(), calendarId: 'atlantis' } }, 422, 'INVALID_DEFINITION');
+      expect(errorPaths(updated)).toContain('body.calendarId');
+    });
+
+    it('given a policy whose first-response target exceeds its resolution target, when created, then 400 and nothing is written', async () => {
+      const res = await rejected(
+        'POST',
+        '/sla-policies',
+        { key: stack.keys.admin, body: { policyId: 'upside-down', ...validPolicy(), targets: { firstResponseMinutes: 600, nextResponseMinutes: 60, resolutionMinutes: 30 } } },
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(res.body.errors!.map((e) => e.message).join('\n')).toMatch(/firstResponseMinutes/);
+    });
+
+    it('given an escalation ladder that goes back in time, when created, then 400', async () => {
+      const escalation = [
+        { afterBreachMinutes: 60, action: 'notify_role', role: 'supervisor' },
+        { afterBreachMinutes: 10, action: 'raise_severity' },
+      ];
+      await rejected('POST', '/sla-policies', { key: stack.keys.admin, body: { policyId: 'ladder', ...validPolicy(), escalation } }, 400, 'VALIDATION_FAILED');
+    });
+
+    it('given a calendar saved by someone else, when saved with the stale expectedVersion, then 409 VERSION_CONFLICT and only the first save is kept', async () => {
+      const { keys, models } = stack;
+      const created = await stack.call('POST', '/calendars', { key: keys.admin, body: { calendarId: 'stale-cal', ...validCalendar() } });
+      expect(created.status).toBe(201);
+      expect(created.headers.location).toBe('/calendars/stale-cal');
+      const first = await stack.call('PUT', '/calendars/stale-cal', { key: keys.supervisor, body: { expectedVersion: 1, ...validCalendar(), name: 'first edit' } });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ id: 'stale-cal', version: 2, name: 'first edit' });
+
+      await rejected('PUT', '/calendars/stale-cal', { key: keys.admin, body: { expectedVersion: 1, ...validCalendar(), name: 'stale edit' } }, 409, 'VERSION_CONFLICT');
+      // Creating an id that exists is a conflict too.
+      await rejected('POST', '/calendars', { key: keys.admin, body: { calendarId: 'stale-cal', ...validCalendar() } }, 409, 'VERSION_CONFLICT');
+
+      const latest = await stack.call('GET', '/calendars/stale-cal', { key: keys.auditor });
+      expect(latest.body).toMatchObject({ version: 2, name: 'first edit' });
+      const v1 = await stack.call('GET', '/calendars/stale-cal?version=1', { key: keys.auditor });
+      expect(v1.body).toMatchObject({ version: 1, name: 'Test office' });
+      expect(await models.Calendar.countDocuments({ calendarId: 'stale-cal' })).toBe(2);
+    });
+
+    it('given two editors saving the same policy version at once, then exactly one wins and the other gets 409', async () => {
+      const { keys, models } = stack;
+      expect((await stack.call('POST', '/sla-policies', { key: keys.admin, body: { policyId: 'race', ...validPolicy() } })).status).toBe(201);
+      const [a, b] = await Promise.all(
+        ['editor a', 'editor b'].map((name) => stack.call<Problem>('PUT', '/sla-policies/race', { key: keys.admin, body: { expectedVersion: 1, ...validPolicy(), name } })),
+      );
+      expect([a!.status, b!.status].sort()).toEqual([200, 409]);
+      const loser = a!.status === 409 ? a! : b!;
+      expectProblem(loser, 409, 'VERSION_CONFLICT');
+      expect(await models.SlaPolicy.countDocuments({ policyId: 'race' })).toBe(2);
+
+      await rejected('PUT', '/sla-policies/race', { key: keys.admin, body: { expectedVersion: 1, ...validPolicy() } }, 409, 'VERSION_CONFLICT');
+    });
+
+    it('given an unknown calendar or policy id or version, when fetched, then 404 problem+json', async () => {
+      await rejected('GET', '/calendars/atlantis', { key: stack.keys.agent }, 404, 'NOT_FOUND');
+      await rejected('GET', '/calendars/24x7?version=99', { key: stack.keys.agent }, 404, 'NOT_FOUND');
+      await rejected('GET', '/sla-policies/nothing-here', { key: stack.keys.agent }, 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('operations and documentation', () => {
+    it('given the service is up, when probing liveness and readiness, then both answer 200 without a key', async () => {
+      const live = await stack.call('GET', '/healthz');
+      expect(live.status).toBe(200);
+      expect(live.body).toEqual({ status: 'ok' });
+      const ready = await stack.call('GET', '/readyz');
+      expect(ready.status).toBe(200);
+      expect(ready.body).toEqual({ status: 'ready', checks: { mongo: 'ok', temporal: 'ok' } });
+    });
+
+    it('given the OpenAPI document, when fetched, then it has a path and operation for every route', async () => {
+      const res = await stack.call<{ openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>> }>('GET', '/openapi.json');
+      expect(res.status).toBe(200);
+      expect(res.body.openapi).toBe('3.1.0');
+      const expected = [
+        ['get', '/healthz'],
+        ['get', '/readyz'],
+        ...ENDPOINTS.map((e) => [e.method.toLowerCase(), e.route.split(' ')[1]!.replace(/:(\w+)/g, '{$1}')]),
+      ];
+      for (const [method, path] of expected) {
+        expect({ path, method, op: res.body.paths[path!]?.[method!] !== undefined }).toEqual({ path, method, op: true });
+      }
+      const documented = Object.entries(res.body.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+      expect(documented.sort()).toEqual(expected.map(([m, p]) => `${m} ${p}`).sort());
+      for (const e of ENDPOINTS.filter((x) => x.body)) {
+        expect(res.body.paths[e.route.split(' ')[1]!.replace(/:(\w+)/g, '{$1}')]![e.method.toLowerCase()]!.requestBody).toBeDefined();
+      }
+    });
+
+    it('given the docs page, when fetched, then it is HTML that loads the OpenAPI document', async () => {
+      const res = await stack.call<string>('GET', '/docs');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.body).toMatch(/<html/i);
+      expect(res.body).toContain('/openapi.json');
+    });
+
+    it('given an unknown route, when called, then 404 problem+json', async () => {
+      await rejected('GET', '/complaintz', { key: stack.keys.agent }, 404, 'NOT_FOUND');
+      await rejected('DELETE', `/complaints/${fixture.id}`, { key: stack.keys.supervisor }, 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('afterwards', () => {
+    it('given all the rejected requests, when one more complaint is created, then it is the only other workflow ever started', async () => {
+      const created = await stack.call('POST', '/complaints', { key: stack.keys.intake, body: { ...validComplaint(), customer: { id: 'cust-last' } } });
+      expect(created.status).toBe(201);
+      // The fixture and this one: had any rejected request started a workflow, it would show up here.
+      await eventually(async () => (await stack.workflowCount()) >= 2, 20_000, 'second workflow visible');
+      expect(await stack.workflowCount()).toBe(2);
+      await eventually(async () => (await stack.models.Complaint.countDocuments({})) >= 2, 20_000, 'second complaint registered');
+      expect(await stack.models.Complaint.countDocuments({})).toBe(2);
+      expect((await stack.models.Complaint.findById(fixture.id).lean())!.version).toBe(2);
+    });
+  });
+});

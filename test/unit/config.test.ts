@@ -1,0 +1,150 @@
+import { ConfigError, ENV_VARS, loadConfig } from '../../src/config';
+
+const PEPPER = 'pepper-0123456789abcdef'; // 23 characters
+const WEBHOOK_SECRET = 'webhook-secret-0123456'; // 22 characters
+
+/** The three variables without a default. */
+const REQUIRED = {
+  QL_MONGO_URI: 'mongodb://db.internal:27017/qualityloop',
+  QL_API_KEY_PEPPER: PEPPER,
+  QL_WEBHOOK_SECRET: WEBHOOK_SECRET,
+};
+
+/** The ConfigError thrown by loadConfig(env); fails the test if nothing or something else is thrown. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(ConfigError);
+  return caught as ConfigError;
+}
+
+/** The problem lines of a ConfigError message ('  QL_X: ...'), header dropped. */
+const problemLines = (err: ConfigError): string[] => err.message.split('\n').slice(1);
+
+describe('loadConfig', () => {
+  it('given every variable set to a valid value, when loading, then each lands in its config field', () => {
+    const config = loadConfig({
+      QL_TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      QL_TEMPORAL_NAMESPACE: 'quality',
+      QL_TASK_QUEUE: 'complaints',
+      QL_TEMPORAL_UI_URL: 'http://temporal-ui.internal:8233',
+      QL_MONGO_URI: 'mongodb+srv://cluster0.example.net/qualityloop',
+      QL_API_PORT: '9090',
+      QL_API_HOST: '0.0.0.0',
+      QL_PUBLIC_URL: 'https://quality.example.com',
+      QL_LOG_LEVEL: 'debug',
+      QL_API_KEY_PEPPER: PEPPER,
+      QL_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      QL_WEBHOOK_URLS: ' https://hooks.example.com/a , , http://hooks.internal:9000/b ',
+    });
+    expect(config).toEqual({
+      temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233' },
+      mongo: { uri: 'mongodb+srv://cluster0.example.net/qualityloop' },
+      // The port string is coerced to a number.
+      api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com' },
+      logLevel: 'debug',
+      secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
+      // Split on commas, trimmed, empty entries dropped.
+      notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
+    });
+  });
+
+  it('given only the required variables, when loading, then every other field takes its default', () => {
+    expect(loadConfig(REQUIRED)).toEqual({
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'qualityloop' },
+      mongo: { uri: 'mongodb://db.internal:27017/qualityloop' },
+      api: { port: 8080, host: '127.0.0.1' },
+      logLevel: 'info',
+      secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
+      notifications: { webhookUrls: [] },
+    });
+  });
+
+  it('given optional variables set to the empty string, when loading, then they count as unset and defaults apply', () => {
+    const config = loadConfig({ ...REQUIRED, QL_API_PORT: '', QL_LOG_LEVEL: '', QL_TEMPORAL_ADDRESS: '', QL_WEBHOOK_URLS: '', QL_PUBLIC_URL: '' });
+    expect(config.api).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(config.logLevel).toBe('info');
+    expect(config.temporal.address).toBe('127.0.0.1:7233');
+    expect(config.notifications.webhookUrls).toEqual([]);
+  });
+
+  it('given variables qualityloop does not know, when loading, then they are ignored', () => {
+    expect(loadConfig({ ...REQUIRED, PATH: '/usr/bin', QL_UNKNOWN: 'x' }).mongo.uri).toBe(REQUIRED.QL_MONGO_URI);
+  });
+
+  it('given a non-mongodb URI, when loading, then the error names QL_MONGO_URI and the expected scheme', () => {
+    const err = configError({ ...REQUIRED, QL_MONGO_URI: 'postgres://db.internal/qualityloop' });
+    expect(err.name).toBe('ConfigError');
+    expect(problemLines(err)).toEqual(['  QL_MONGO_URI: must be a mongodb:// or mongodb+srv:// URI']);
+    expect(err.message.startsWith('invalid configuration:\n')).toBe(true);
+  });
+
+  it('given a 15-character secret, when loading, then the error names the variable and the 16-character minimum', () => {
+    const err = configError({ ...REQUIRED, QL_API_KEY_PEPPER: '123456789012345' });
+    expect(problemLines(err)).toEqual(['  QL_API_KEY_PEPPER: must be at least 16 characters']);
+    const err2 = configError({ ...REQUIRED, QL_WEBHOOK_SECRET: 'short' });
+    expect(problemLines(err2)).toEqual(['  QL_WEBHOOK_SECRET: must be at least 16 characters']);
+  });
+
+  it('given a secret of exactly 16 characters, when loading, then it is accepted', () => {
+    expect(loadConfig({ ...REQUIRED, QL_API_KEY_PEPPER: '1234567890123456' }).secrets.apiKeyPepper).toBe('1234567890123456');
+  });
+
+  it.each(['abc', '70000', '65536', '-1', '80.5'])('given QL_API_PORT=%s, when loading, then the error names QL_API_PORT', (port) => {
+    const lines = problemLines(configError({ ...REQUIRED, QL_API_PORT: port }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ {2}QL_API_PORT: /);
+  });
+
+  it('given the port bounds 0 and 65535, when loading, then both are accepted', () => {
+    expect(loadConfig({ ...REQUIRED, QL_API_PORT: '0' }).api.port).toBe(0);
+    expect(loadConfig({ ...REQUIRED, QL_API_PORT: '65535' }).api.port).toBe(65535);
+  });
+
+  it('given a webhook list with one malformed entry, when loading, then the error names QL_WEBHOOK_URLS once', () => {
+    const lines = problemLines(configError({ ...REQUIRED, QL_WEBHOOK_URLS: 'https://hooks.example.com/a,not a url' }));
+    // The array index is dropped from the path, so the variable itself is named.
+    expect(lines).toEqual(['  QL_WEBHOOK_URLS: Invalid URL']);
+  });
+
+  it('given a webhook URL that is not http(s), when loading, then QL_WEBHOOK_URLS is rejected', () => {
+    // Webhooks are delivered with an HTTP POST (fetch); a javascript: or ftp: URL can never be
+    // delivered to and would only fail later, on first use, which config validation exists to prevent.
+    for (const url of ['javascript:alert(1)', 'ftp://hooks.example.com/a']) {
+      const lines = problemLines(configError({ ...REQUIRED, QL_WEBHOOK_URLS: `https://hooks.example.com/ok,${url}` }));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^ {2}QL_WEBHOOK_URLS: /);
+    }
+  });
+
+  it('given a bad log level and bad optional URLs, when loading, then each error names its variable', () => {
+    const lines = problemLines(configError({ ...REQUIRED, QL_LOG_LEVEL: 'loud', QL_PUBLIC_URL: 'quality.example.com', QL_TEMPORAL_UI_URL: 'nope' }));
+    expect(lines.map((l) => l.split(':')[0]!.trim()).sort()).toEqual(['QL_LOG_LEVEL', 'QL_PUBLIC_URL', 'QL_TEMPORAL_UI_URL']);
+  });
+
+  it('given an empty environment, when loading, then all three required variables are reported', () => {
+    const lines = problemLines(configError({}));
+    expect(lines.map((l) => l.split(':')[0]!.trim())).toEqual([ENV_VARS.mongoUri, ENV_VARS.apiKeyPepper, ENV_VARS.webhookSecret]);
+  });
+
+  it('given several bad variables at once, when loading, then every problem is reported in one error', () => {
+    const err = configError({
+      QL_MONGO_URI: 'mysql://db',
+      QL_API_PORT: '99999',
+      QL_LOG_LEVEL: 'chatty',
+      QL_API_KEY_PEPPER: 'short',
+      // QL_WEBHOOK_SECRET missing
+      QL_WEBHOOK_URLS: 'not-a-url',
+    });
+    const names = problemLines(err).map((l) => l.split(':')[0]!.trim());
+    expect(names.sort()).toEqual(
+      ['QL_API_KEY_PEPPER', 'QL_API_PORT', 'QL_LOG_LEVEL', 'QL_MONGO_URI', 'QL_WEBHOOK_SECRET', 'QL_WEBHOOK_URLS'].sort(),
+    );
+    // Messages name variables, never internal config paths.
+    expect(err.message).not.toMatch(/mongo\.uri|api\.port|secrets\.|notifications\./);
+  });
+});
