@@ -1,0 +1,70 @@
+/** Runs the real worker entry point (worker/main.ts) as a child process, as production does. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { type Config, ENV_VARS } from '../../src/config';
+import { requireEnv } from './stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+export function configEnv(config: Config): NodeJS.ProcessEnv {
+  return {
+    [ENV_VARS.temporalAddress]: config.temporal.address,
+    [ENV_VARS.temporalNamespace]: config.temporal.namespace,
+    [ENV_VARS.taskQueue]: config.temporal.taskQueue,
+    [ENV_VARS.mongoUri]: config.mongo.uri,
+    // info: the readiness line 'worker started' is logged at info.
+    [ENV_VARS.logLevel]: 'info',
+    [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
+    [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
+    [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
+  };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Resolves once the worker polls its task queue. */
+  ready: Promise<void>;
+  output: () => string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnWorker(config: Config): WorkerProcess {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'worker/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configEnv(config), QL_WORKFLOW_BUNDLE: requireEnv('QL_TEST_WORKFLOW_BUNDLE') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('worker started')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => reject(new Error(`worker exited (${code}) before starting:\n${out}`)));
+  });
+  ready.catch(() => undefined);
+  process.once('exit', () => child.kill('SIGKILL'));
+  return {
+    child,
+    pid: child.pid!,
+    ready,
+    output: () => out,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

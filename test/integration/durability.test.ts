@@ -1,0 +1,130 @@
+/**
+ * Crash tests on real processes: the worker (worker/main.ts, a child process)
+ * is SIGKILLed in the middle of a complaint's lifecycle and restarted; the
+ * Temporal dev server (its own instance, SQLite file) is stopped and started
+ * again. Nothing acknowledged is lost and nothing is written twice.
+ */
+import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../../src/contracts/complaint';
+import type { Models } from '../../src/db/models';
+import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
+import { type TemporalDevServer, freePort, startTemporalDevServer } from '../../infra/launch';
+import { type WorkerProcess, isAlive, spawnWorker } from '../helpers/processes';
+import { eventually, openTestDb, testConfig } from '../helpers/stack';
+
+const key = (id: string) => DEMO_USERS.find((u) => u.id === id)!.key;
+
+let dir: string;
+let temporal: TemporalDevServer;
+let temporalPort: number;
+let models: Models & { drop(): Promise<void> };
+let connection: Connection;
+let client: Client;
+let server: import('node:http').Server;
+let baseUrl: string;
+let worker: WorkerProcess;
+let config: ReturnType<typeof testConfig>;
+const pids: number[] = [];
+
+async function startTemporal(): Promise<void> {
+  temporal = await startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), port: temporalPort, logFile: path.join(dir, 'temporal.log'), headless: true });
+  pids.push(temporal.pid);
+}
+
+async function startWorkerProcess(): Promise<void> {
+  worker = spawnWorker(config);
+  pids.push(worker.pid);
+  await worker.ready;
+}
+
+async function call(method: string, url: string, who: string, body?: unknown) {
+  const res = await fetch(baseUrl + url, {
+    method,
+    headers: { authorization: `Bearer ${key(who)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ql-durability-'));
+  temporalPort = await freePort();
+  await startTemporal();
+  config = testConfig({ temporalAddress: temporal.address });
+  models = await openTestDb(config);
+  await seedDemoData(models, config.secrets.apiKeyPepper);
+  connection = await Connection.connect({ address: temporal.address });
+  client = new Client({ connection, namespace: 'default' });
+  const app = createApp({ config, models, client, log: pino({ level: 'silent' }) });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await startWorkerProcess();
+});
+
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await connection?.close();
+  await worker?.kill('SIGTERM');
+  await temporal?.stop();
+  await models?.drop();
+});
+
+describe('durability', () => {
+  it('given a complaint in progress, when the worker is SIGKILLed and restarted and the Temporal server restarts, then the lifecycle completes with no lost or duplicated records', async () => {
+    const created = await call('POST', '/complaints', 'webform', { customer: { id: 'cust-9' }, channel: 'email', category: 'billing', severity: 'P2', description: 'Charged twice' });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await call('POST', `/complaints/${id}/acknowledge`, 'alice', {})).status).toBe(200);
+    expect((await call('POST', `/complaints/${id}/add-note`, 'alice', { text: 'Looking into it', visibility: 'public' })).status).toBe(200);
+
+    // Crash the worker. An update sent while no worker runs is accepted by Temporal and waits.
+    await worker.kill('SIGKILL');
+    expect(isAlive(worker.pid)).toBe(false);
+    const handle = client.workflow.getHandle(complaintWorkflowId(id));
+    const pending = handle.executeUpdate(complaintUpdates.request_info, { args: [{ actor: { id: 'alice', role: 'agent' }, command: { type: 'request_info', message: 'Which card?' } }] });
+    await startWorkerProcess();
+    const afterCrash = await pending;
+    expect(afterCrash.status).toBe('awaiting_customer');
+    expect(afterCrash.version).toBe(4);
+
+    // Restart the Temporal dev server on the same SQLite file and port: the workflow is still there.
+    await temporal.stop();
+    await startTemporal();
+    const survived = await eventually(async () => handle.query(getComplaintQuery).catch(() => null), 60_000, 'query after Temporal restart');
+    expect(survived.version).toBe(4);
+    expect(survived.status).toBe('awaiting_customer');
+
+    // The lifecycle goes on through the API.
+    expect((await eventually(async () => {
+      const r = await call('POST', `/complaints/${id}/customer-replied`, 'alice', { message: 'The Visa one' });
+      return r.status === 200 ? r : null;
+    }, 60_000, 'API reconnected to Temporal')).body.status).toBe('in_progress');
+    expect((await call('POST', `/complaints/${id}/resolve`, 'alice', { summary: 'Refunded' })).status).toBe(200);
+    const closed = await call('POST', `/complaints/${id}/close`, 'alice', { rating: 5 });
+    expect(closed.body.status).toBe('closed');
+    expect((await handle.result()).version).toBe(7);
+
+    // Exactly one read-model document at the final version, and one audit event per version.
+    const docs = await models.Complaint.find({ _id: id }).lean();
+    expect(docs).toHaveLength(1);
+    expect(docs[0]).toMatchObject({ status: 'closed', version: 7 });
+    const audit = await models.AuditEvent.find({ entityId: id }).sort({ seq: 1 }).lean();
+    expect(audit.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(audit.map((e) => e.action)).toEqual(['intake', 'acknowledge', 'add_note', 'request_info', 'customer_replied', 'resolve', 'close']);
+    const outbox = await models.Outbox.find({ complaintId: id }).lean();
+    expect(outbox.map((o) => o.type)).toEqual(['csat.requested']);
+  });
+
+  it('given the processes this file started, when they are stopped, then none is left running', async () => {
+    await worker.kill('SIGTERM');
+    await temporal.stop();
+    for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+});
