@@ -80,7 +80,7 @@ export function spawnWorker(env: NodeJS.ProcessEnv, logFile: string): WorkerChil
         clearTimeout(timer);
       }
       process.removeListener('exit', onExit);
-      await new Promise<void>((r) => log.end(() => r()));
+      if (!log.writableEnded) await new Promise<void>((r) => log.end(() => r()));
     },
   };
 }
@@ -92,6 +92,21 @@ export function rssOf(pid: number): number {
     return m ? Number(m[1]) * 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+let clockTicks: number | undefined;
+
+/** CPU time (user + system) a process has used so far, in ms (NaN when it is gone). */
+export function cpuMsOf(pid: number): number {
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return Number.NaN;
   }
 }
 

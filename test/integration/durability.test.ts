@@ -59,7 +59,9 @@ beforeAll(async () => {
   config = testConfig({ temporalAddress: temporal.address });
   models = await openTestDb(config);
   await seedDemoData(models, config.secrets.apiKeyPepper);
-  connection = await Connection.connect({ address: temporal.address });
+  // No gRPC retry interceptor: this test restarts the server and polls by itself, and a retry
+  // timer left pending by the SDK would fire after the connection is closed at teardown.
+  connection = await Connection.connect({ address: temporal.address, interceptors: [] });
   client = new Client({ connection, namespace: 'default' });
   const app = createApp({ config, models, client, log: pino({ level: 'silent' }) });
   server = app.listen(0, '127.0.0.1');
