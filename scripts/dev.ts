@@ -26,7 +26,8 @@ function devSecrets(): { pepper: string; webhook: string } {
 }
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // One process per service (`node --import tsx`), so signals reach the service itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[dev] ${name} exited (${signal ?? code}); stopping`);

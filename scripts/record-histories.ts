@@ -29,6 +29,15 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ql-record-'));
   const ferret = await startFerretDb({ dataDir: path.join(dir, 'ferretdb') });
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: tools.TEMPORAL_TEST_SERVER } } });
+  try {
+    await record(env, ferret.uri);
+  } finally {
+    await env.teardown();
+    await ferret.stop();
+  }
+}
+
+async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<void> {
   const { KEYWORD, BOOL } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
@@ -36,7 +45,7 @@ async function main(): Promise<void> {
   });
   const config = configSchema.parse({
     temporal: { address: 'unused:0', namespace: 'default', taskQueue: 'record' },
-    mongo: { uri: `${ferret.uri}/ql_record` },
+    mongo: { uri: `${mongoBase}/ql_record` },
     api: {},
     secrets: { apiKeyPepper: 'record-pepper-0123456789', webhookSecret: 'record-webhook-0123456789' },
     notifications: {},
@@ -89,8 +98,6 @@ async function main(): Promise<void> {
   });
   await models.connection.dropDatabase();
   await models.connection.close();
-  await env.teardown();
-  await ferret.stop();
 }
 
 main().catch((err) => {

@@ -30,7 +30,9 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(config: Config): WorkerProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'worker/main.ts')], {
+  // `node --import tsx` runs the worker in this one process (the tsx CLI would fork a grandchild
+  // that a SIGKILL of the parent leaves running).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configEnv(config), QL_WORKFLOW_BUNDLE: requireEnv('QL_TEST_WORKFLOW_BUNDLE') },
     stdio: ['ignore', 'pipe', 'pipe'],
