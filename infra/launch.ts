@@ -11,7 +11,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../src/contracts/complaint';
+import type { Connection } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTE_FLAGS, complaintSearchAttributes } from '../src/contracts/complaint';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -174,4 +177,16 @@ async function waitForNamespace(address: string, timeoutMs = 60_000): Promise<vo
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Registers our custom search attributes on a server started without them
+ * (the time-skipping test server; the dev server gets them as start flags).
+ */
+export async function registerSearchAttributes(connection: Pick<Connection, 'operatorService'>, namespace = 'default'): Promise<void> {
+  const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_BOOL: BOOL } = temporal.api.enums.v1.IndexedValueType;
+  await connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(Object.values(complaintSearchAttributes).map((k) => [k.name, k.type === SearchAttributeType.BOOL ? BOOL : KEYWORD])),
+  });
 }

@@ -10,14 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { SearchAttributeType } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { configSchema } from '../src/config';
-import { COMPLAINT_WORKFLOW, complaintSearchAttributes, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../src/contracts/complaint';
+import { COMPLAINT_WORKFLOW, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../src/contracts/complaint';
 import { connectDatabase } from '../src/db/models';
 import { seedDemoData } from '../src/db/seed';
-import { provision, startFerretDb } from '../infra/launch';
+import { provision, registerSearchAttributes, startFerretDb } from '../infra/launch';
 import { createWorker } from '../worker/run';
 
 const OUT = path.resolve(__dirname, '../test/histories');
@@ -38,11 +36,7 @@ async function main(): Promise<void> {
 }
 
 async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<void> {
-  const { KEYWORD, BOOL } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.values(complaintSearchAttributes).map((k) => [k.name, k.type === SearchAttributeType.BOOL ? BOOL : KEYWORD])),
-  });
+  await registerSearchAttributes(env.connection);
   const config = configSchema.parse({
     temporal: { address: 'unused:0', namespace: 'default', taskQueue: 'record' },
     mongo: { uri: `${mongoBase}/ql_record` },

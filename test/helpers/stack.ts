@@ -6,10 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { complaintSearchAttributes } from '../../src/contracts/complaint';
+import { registerSearchAttributes } from '../../infra/launch';
 import { NativeConnection, Runtime, type Worker, DefaultLogger } from '@temporalio/worker';
 import { type Config, configSchema } from '../../src/config';
 import { connectDatabase, type Models } from '../../src/db/models';
@@ -64,11 +62,7 @@ export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: requireEnv('QL_TEST_TIME_SKIPPING_SERVER') } },
   });
-  const { KEYWORD, BOOL } = { KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD, BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL };
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.values(complaintSearchAttributes).map((k) => [k.name, k.type === SearchAttributeType.BOOL ? BOOL : KEYWORD])),
-  });
+  await registerSearchAttributes(env.connection);
   return env;
 }
 
