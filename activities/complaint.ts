@@ -8,7 +8,6 @@
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Models } from '../src/db/models';
-import { isDuplicateKeyError } from '../src/db/models';
 import type { BusinessCalendar } from '../src/domain/calendar';
 import { type ComplaintState, type Transition, slaStatus } from '../src/domain/complaint';
 import { type Channel, SEVERITIES, type Severity, type SlaPolicySnapshot, type SlaPolicyVersion, selectPolicy } from '../src/domain/sla-policy';
@@ -122,15 +121,18 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
         atRiskFrom: sla?.atRiskFrom == null ? null : new Date(sla.atRiskFrom),
       },
       dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
-      state,
+      // The frozen policies of other severities are not needed to read a complaint (they are in the
+      // versioned catalog): leaving them out keeps documents small.
+      state: state.sla ? { ...state, sla: { ...state.sla, policies: {} } } : state,
     };
-    try {
-      // Matches only an older version; if a newer one is stored the upsert's insert hits the
-      // unique _id and we keep the newer state.
-      await models.Complaint.updateOne({ _id: state.complaintId, version: { $lt: state.version } }, { $set: doc }, { upsert: true });
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
-    }
+    // The workflow persists one transition batch at a time, in version order; what remains is an
+    // attempt that outlived its timeout and retries of an already-written batch. Both are older
+    // than (or equal to) what is stored: skip them. The filter is `_id` only, which every
+    // MongoDB-wire store (FerretDB included) answers by key instead of scanning.
+    const stored = await models.Complaint.findById(state.complaintId, { version: 1 }).lean();
+    if (stored && stored.version >= state.version) return;
+    if (Context.current().cancellationSignal.aborted) throw new Error('activity cancelled or timed out; not writing a stale read model');
+    await models.Complaint.updateOne({ _id: state.complaintId }, { $set: doc }, { upsert: true });
   }
 
   /**

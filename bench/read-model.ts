@@ -60,6 +60,7 @@ export async function measureIntakeLatency(opts: {
   const readModel: { i: number; ms: number }[] = [];
   const httpMs: number[] = [];
   const httpErrors: string[] = [];
+  const failedIdx: number[] = [];
   let timedOut = 0;
   let queries = 0;
   let sending = true;
@@ -100,6 +101,7 @@ export async function measureIntakeLatency(opts: {
         () => void httpMs.push(performance.now() - sent),
         (err: Error) => {
           httpErrors.push(err.message);
+          failedIdx.push(i);
           pending.delete(id);
         },
       ),
@@ -109,7 +111,7 @@ export async function measureIntakeLatency(opts: {
   sending = false;
   await poller;
   const pollSeconds = (performance.now() - t0) / 1000;
-  return { readModel, httpMs, httpErrors, timedOut, queries, queriesPerSec: queries / pollSeconds };
+  return { readModel, httpMs, httpErrors, failedIdx, timedOut, timeoutMs, queries, queriesPerSec: queries / pollSeconds };
 }
 
 /**

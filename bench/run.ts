@@ -8,7 +8,7 @@
  * [400], BENCH_CONCURRENCY [16], BENCH_ROUNDS pairs (bare, api) [2],
  * BENCH_WARMUP [32], BENCH_OPEN open workflows for the memory figure [1000],
  * BENCH_LATENCY_SAMPLES [100], BENCH_LATENCY_RATE per second [5],
- * BENCH_TIMEOUT_S whole run [285], BENCH_KEEP_TMP=1 keeps the temp dir.
+ * BENCH_TIMEOUT_S whole run [240; phases shorten their waits to fit], BENCH_KEEP_TMP=1 keeps the temp dir.
  *
  * Phases, each on its own task queue so one phase's workflows never load the next:
  *   intake   API vs bare start, alternating rounds; no worker polls this queue,
@@ -58,7 +58,7 @@ const S = {
   open: intEnv('BENCH_OPEN', 1000),
   latencySamples: intEnv('BENCH_LATENCY_SAMPLES', 100),
   latencyRate: intEnv('BENCH_LATENCY_RATE', 5),
-  timeoutS: intEnv('BENCH_TIMEOUT_S', 285),
+  timeoutS: intEnv('BENCH_TIMEOUT_S', 240),
   pollMs: 5,
   latencyWarmup: 10,
   memWarmup: 20,
@@ -268,10 +268,16 @@ async function main(): Promise<string> {
     pollMs: S.pollMs,
     idFor: (i) => complaintIdFor(actor.id, latKey(i)),
     send: (i) => sendLatency(latKey(i), complaintBody(i)),
+    // Leave the memory phase (about 90 s) its time even when this machine is slow.
+    timeoutMs: budget(30_000, 110_000),
   });
-  const latMs = lat.readModel.map((x) => x.ms);
-  const byOrder = [...lat.readModel].sort((a, b) => a.i - b.i).map((x) => x.ms);
+  // Per sample in sending order; a sample not observed within the timeout counts as +Infinity.
+  const observed = new Map(lat.readModel.map((x) => [x.i, x.ms]));
+  const byOrder = Array.from({ length: S.latencySamples }, (_, i) => i)
+    .filter((i) => !lat.failedIdx.includes(i))
+    .map((i) => observed.get(i) ?? Number.POSITIVE_INFINITY);
   const tenth = Math.max(1, Math.floor(byOrder.length / 10));
+  const fmtLat = (v: number) => (v === Number.POSITIVE_INFINITY ? `> ${fmt(lat.timeoutMs, 0)} ms (not observed in time)` : `${fmt(v)} ms`);
   await sleep(1000);
   const filterCost = await upsertFilterCost(models);
   const breakdown = await intakeBreakdown(bareClient, lat.readModel.map((x) => complaintIdFor(actor.id, latKey(x.i))));
@@ -302,7 +308,7 @@ async function main(): Promise<string> {
   const cpu0 = { worker: cpuMsOf(workerB.pid), temporal: cpuMsOf(temporal.pid), ferret: cpuMsOf(ferret.pid) };
   const opened = await runPool(S.open, S.concurrency, (i) => startB(`${runId}-open-${i}`, complaintBody(i)));
   const startSeconds = (performance.now() - tOpen) / 1000;
-  const settleBudgetMs = budget(150_000, 25_000);
+  const settleBudgetMs = budget(150_000, 20_000);
   const settledMs = await janitor.waitFor(mw.ok + opened.ok, settleBudgetMs);
   const steadySeconds = (performance.now() - tOpen) / 1000;
   const cpuPerWf = (pid: number, before: number) => (cpuMsOf(pid) - before) / Math.max(janitor.deleted() - mw.ok, 1);
@@ -348,11 +354,11 @@ async function main(): Promise<string> {
   );
   report.push(
     section('3. Intake-to-read-model latency (before POST -> complaints doc with version >= 1)', [
-      ['samples', `${latMs.length}/${S.latencySamples} observed, ${lat.timedOut} timed out (30 s), ${lat.httpErrors.length} HTTP failures${lat.httpErrors[0] ? ` (first: ${lat.httpErrors[0]})` : ''}`],
-      ['p50', `${fmt(percentile(latMs, 50))} ms`],
-      ['p99', `${fmt(percentile(latMs, 99))} ms`],
-      ['max', `${fmt(latMs.length ? Math.max(...latMs) : Number.NaN)} ms`],
-      ['first / last 10% p50', `${fmt(median(byOrder.slice(0, tenth)))} / ${fmt(median(byOrder.slice(-tenth)))} ms (collection grows from ${S.latencyWarmup} to ${S.latencyWarmup + latMs.length} docs)`],
+      ['samples', `${lat.readModel.length}/${S.latencySamples} observed, ${lat.timedOut} not within ${fmt(lat.timeoutMs / 1000, 0)} s (counted as +inf), ${lat.httpErrors.length} HTTP failures${lat.httpErrors[0] ? ` (first: ${lat.httpErrors[0]})` : ''}`],
+      ['p50', fmtLat(percentile(byOrder, 50))],
+      ['p99', fmtLat(percentile(byOrder, 99))],
+      ['max', fmtLat(byOrder.length ? Math.max(...byOrder) : Number.NaN)],
+      ['p50 first / last 10%', `${fmtLat(median(byOrder.slice(0, tenth)))} / ${fmtLat(median(byOrder.slice(-tenth)))} (collection grows from ${S.latencyWarmup} to ${S.latencyWarmup + lat.readModel.length} docs)`],
       ['HTTP 201 p50 / p99', `${fmt(percentile(lat.httpMs, 50))} / ${fmt(percentile(lat.httpMs, 99))} ms`],
       ['method', `findById per pending id every ${S.pollMs} ms (${fmt(lat.queriesPerSec, 0)} queries/s); time taken when the query returns`],
       ...breakdown.phases.map(([k, v]): [string, string] => [
@@ -369,7 +375,7 @@ async function main(): Promise<string> {
       ['RSS after start', `${fmt(rssReady.bytes / MiB)} MiB`],
       ['RSS baseline', `${fmt(rssBefore.bytes / MiB)} MiB (after ${mw.ok} warm-up workflows)`],
       ['RSS after open', `${fmt(rssAfter.bytes / MiB)} MiB (${opened.ok} more started in ${fmt(startSeconds)} s${describeErrors(opened)})`],
-      ['reached SLA-timer wait', `${reachedSteady}/${opened.ok} (read model written) ${Number.isNaN(settledMs) ? 'NOT all within ${fmt(settleBudgetMs / 1000, 0)} s' : `after ${fmt(steadySeconds)} s`}; running on queue: ${runningB}`],
+      ['reached SLA-timer wait', `${reachedSteady}/${opened.ok} (read model written) ${Number.isNaN(settledMs) ? `NOT all within ${fmt(settleBudgetMs / 1000, 0)} s (time budget)` : `after ${fmt(steadySeconds)} s`}; running on queue: ${runningB}`],
       ['CPU per workflow', `worker ${fmt(openCpu.worker)} ms, Temporal ${fmt(openCpu.temporal)} ms, FerretDB ${fmt(openCpu.ferret)} ms (start -> SLA timer, incl. bench queries)`],
       ['cached open workflows', `${cachedOpen} = min(opened ${opened.ok}, cache ${cacheSize} - warm-up ${mw.ok})`],
       ['MB per open workflow', `${fmt(mbPerWf, 3)} MiB (${fmt((mbPerWf * MiB) / 1e6, 3)} MB) = (after - baseline) / cached  -> target <= 0.5 MB: ${(mbPerWf * MiB) / 1e6 <= 0.5 ? 'met' : 'not met'}`],

@@ -27,6 +27,7 @@ import {
   type Applied,
   type CommandType,
   type ComplaintState,
+  type Transition,
   applyCommand,
   fireDueTimers,
   isFinished,
@@ -59,6 +60,40 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   setHandler(getComplaintQuery, () => state ?? provisional);
 
+  // Persistence is serialised per complaint: one recordTransitions activity at a time, carrying every
+  // transition queued meanwhile. So the read model is written in version order (the activity only has
+  // to skip a write older than what is stored), and a burst of changes costs one activity, not many.
+  let queued: Transition[] = [];
+  let persistedVersion = state?.version ?? 0;
+  let flushing: Promise<void> | null = null;
+
+  async function flush(upTo: number): Promise<void> {
+    while (persistedVersion < upTo) {
+      if (!flushing) {
+        const snapshot = state!;
+        const transitions = queued;
+        queued = [];
+        flushing = (async () => {
+          const { outboxIds } = await recordTransitions({ state: snapshot, transitions });
+          persistedVersion = snapshot.version;
+          if (outboxIds.length > 0) {
+            // Delivery runs alongside; the workflow waits for it before completing.
+            deliveries.push(
+              deliverNotifications({ outboxIds }).then(
+                () => undefined,
+                () => undefined, // undelivered messages stay pending in the outbox
+              ),
+            );
+          }
+        })().finally(() => {
+          flushing = null;
+        });
+      }
+      await flushing;
+    }
+  }
+
+  /** Adopts the new state and returns once it (and everything before it) is persisted. */
   async function persist(applied: Applied): Promise<void> {
     state = applied.state;
     if (applied.transitions.length === 0) return;
@@ -68,14 +103,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       { key: SA.owner, value: state.ownerId ?? '' },
       { key: SA.breached, value: (state.sla?.breaches.length ?? 0) > 0 },
     ]);
-    const { outboxIds } = await recordTransitions({ state: applied.state, transitions: applied.transitions });
-    if (outboxIds.length > 0) {
-      // Delivery runs alongside; the workflow waits for it before completing.
-      deliveries.push(deliverNotifications({ outboxIds }).then(
-        () => undefined,
-        () => undefined, // undelivered messages stay pending in the outbox
-      ));
-    }
+    queued.push(...applied.transitions);
+    await flush(state.version);
   }
 
   for (const type of Object.keys(complaintUpdates) as CommandType[]) {

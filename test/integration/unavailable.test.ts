@@ -41,7 +41,9 @@ beforeAll(async () => {
   });
   models = await connectDatabase(config.mongo.uri, { serverSelectionTimeoutMS: 1500 });
   await seedDemoData(models, config.secrets.apiKeyPepper);
-  connection = await Connection.connect({ address: temporal.address });
+  // Without the SDK's gRPC retry interceptor: the 503 comes from the API's own deadline either way,
+  // and a retry timer still pending when the server is gone would fire after teardown.
+  connection = await Connection.connect({ address: temporal.address, interceptors: [] });
   const app = createApp({ config, models, client: new Client({ connection }), log: pino({ level: 'silent' }) });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
