@@ -112,3 +112,22 @@ export function loadConfig(env: Env = process.env): Config {
   });
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** The environment that reproduces `config` (to start a worker or API process with it). */
+export function configToEnv(config: Config): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    [ENV_VARS.temporalAddress]: config.temporal.address,
+    [ENV_VARS.temporalNamespace]: config.temporal.namespace,
+    [ENV_VARS.taskQueue]: config.temporal.taskQueue,
+    [ENV_VARS.temporalUiUrl]: config.temporal.uiUrl,
+    [ENV_VARS.mongoUri]: config.mongo.uri,
+    [ENV_VARS.apiPort]: String(config.api.port),
+    [ENV_VARS.apiHost]: config.api.host,
+    [ENV_VARS.publicUrl]: config.api.publicUrl,
+    [ENV_VARS.logLevel]: config.logLevel,
+    [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
+    [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
+    [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -23,9 +23,9 @@ export interface ComplaintServiceDeps {
   config: Config;
 }
 
-type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
+export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
 
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value as object)
@@ -43,30 +43,35 @@ export function complaintIdFor(callerId: string, idempotencyKey: string | undefi
   return idempotencyKey ? `c_${sha256(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `c_${randomBytes(12).toString('hex')}`;
 }
 
+/** How intake starts a complaint workflow (also used by the benchmark's bare-start baseline). */
+export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string) {
+  const complaintId = complaintIdFor(actor.id, idempotencyKey);
+  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor };
+  const requestHash = sha256(canonicalJson(body));
+  const input: ComplaintWorkflowInput = { intake };
+  const options = {
+    args: [input] as [ComplaintWorkflowInput],
+    taskQueue: config.temporal.taskQueue,
+    workflowId: complaintWorkflowId(complaintId),
+    // A complaint id is never reused, even after the workflow closed.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    memo: { requestHash },
+    typedSearchAttributes: [
+      { key: SA.status, value: 'open' },
+      { key: SA.severity, value: body.severity },
+      { key: SA.category, value: body.category },
+    ],
+  };
+  return { complaintId, intake, requestHash, options };
+}
+
 export function createComplaintService({ client, models, config }: ComplaintServiceDeps) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
 
   async function create(actor: Actor, body: NewComplaint, idempotencyKey?: string): Promise<{ created: boolean; state: ComplaintState }> {
-    const complaintId = complaintIdFor(actor.id, idempotencyKey);
-    const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor };
-    const requestHash = sha256(canonicalJson(body));
-    const input: ComplaintWorkflowInput = { intake };
+    const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey);
     try {
-      await withDeadline(() =>
-        client.workflow.start(COMPLAINT_WORKFLOW, {
-          args: [input],
-          taskQueue: config.temporal.taskQueue,
-          workflowId: complaintWorkflowId(complaintId),
-          // A complaint id is never reused, even after the workflow closed.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          memo: { requestHash },
-          typedSearchAttributes: [
-            { key: SA.status, value: 'open' },
-            { key: SA.severity, value: body.severity },
-            { key: SA.category, value: body.category },
-          ],
-        }),
-      );
+      await withDeadline(() => client.workflow.start(COMPLAINT_WORKFLOW, options));
       return { created: true, state: { ...openComplaint(intake, {}, Date.now()).state, version: 0 } };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;

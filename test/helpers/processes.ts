@@ -1,24 +1,10 @@
 /** Runs the real worker entry point (worker/main.ts) as a child process, as production does. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { type Config, ENV_VARS } from '../../src/config';
+import { type Config, ENV_VARS, configToEnv } from '../../src/config';
 import { requireEnv } from './stack';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-export function configEnv(config: Config): NodeJS.ProcessEnv {
-  return {
-    [ENV_VARS.temporalAddress]: config.temporal.address,
-    [ENV_VARS.temporalNamespace]: config.temporal.namespace,
-    [ENV_VARS.taskQueue]: config.temporal.taskQueue,
-    [ENV_VARS.mongoUri]: config.mongo.uri,
-    // info: the readiness line 'worker started' is logged at info.
-    [ENV_VARS.logLevel]: 'info',
-    [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
-    [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
-    [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
-  };
-}
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -34,7 +20,8 @@ export function spawnWorker(config: Config): WorkerProcess {
   // that a SIGKILL of the parent leaves running).
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker/main.ts')], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configEnv(config), QL_WORKFLOW_BUNDLE: requireEnv('QL_TEST_WORKFLOW_BUNDLE') },
+    // info: the readiness line 'worker started' is logged at info.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...configToEnv(config), [ENV_VARS.logLevel]: 'info', QL_WORKFLOW_BUNDLE: requireEnv('QL_TEST_WORKFLOW_BUNDLE') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
