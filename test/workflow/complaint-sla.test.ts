@@ -14,6 +14,7 @@ import type { Actor } from '../../src/domain/actors';
 import type { CommandType, ComplaintCommand, ComplaintState } from '../../src/domain/complaint';
 import type { Channel, Severity, SlaPolicyDefinition } from '../../src/domain/sla-policy';
 import type { Models } from '../../src/db/models';
+import { createComplaintService } from '../../src/services/complaints';
 import { WEEKDAYS_UTC, ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
 import { eventually, openTestDb, startTimeSkippingEnv, startWebhookReceiver, startWorker, testConfig, uniqueId } from '../helpers/stack';
 
@@ -375,5 +376,21 @@ describe('illegal transitions and permissions', () => {
     const cancelled = await act(handle, sam, { type: 'cancel', reason: 'duplicate', duplicateOf: 'c-other' });
     expect(cancelled.status).toBe('cancelled');
     expect((await handle.result()).status).toBe('cancelled');
+  });
+});
+
+describe('queue of breached complaints', () => {
+  it('given one complaint that breached and one that did not, when the read model is filtered breached=true, then only the breached one is listed', async () => {
+    const service = createComplaintService({ client: env.client, models, config });
+    const late = await start({ category: 'pause' }); // 60-minute first response
+    await env.sleep(61 * MIN);
+    const fresh = await start({ category: 'pause' });
+    await eventually(async () => (await models.Complaint.findById(late.complaintId).lean())?.sla?.breached === true || null, 20_000, 'breach in read model');
+    const breached = await service.list({ breached: true, limit: 100 });
+    const ids = breached.items.map((s) => s.complaintId);
+    expect(ids).toContain(late.complaintId);
+    expect(ids).not.toContain(fresh.complaintId);
+    const notBreached = await service.list({ breached: false, limit: 100 });
+    expect(notBreached.items.map((s) => s.complaintId)).toContain(fresh.complaintId);
   });
 });
