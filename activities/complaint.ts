@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import type { Models } from '../src/db/models';
+import { type Models, insertIfAbsent } from '../src/db/models';
 import type { BusinessCalendar } from '../src/domain/calendar';
 import { type ComplaintState, type Transition, slaStatus } from '../src/domain/complaint';
 import { type Channel, SEVERITIES, type Severity, type SlaPolicySnapshot, type SlaPolicyVersion, selectPolicy } from '../src/domain/sla-policy';
@@ -45,32 +45,23 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     const stream = complaintStream(state.complaintId);
     const now = new Date();
 
-    if (transitions.length > 0) {
-      await models.AuditEvent.bulkWrite(
-        transitions.map((t) => ({
-          updateOne: {
-            filter: { _id: `${stream}:${t.version}` },
-            update: {
-              $setOnInsert: {
-                stream,
-                seq: t.version,
-                entityType: 'complaint',
-                entityId: state.complaintId,
-                action: t.action,
-                actor: t.actor,
-                at: new Date(t.at),
-                before: t.before,
-                after: t.after,
-                details: t.details,
-                recordedAt: now,
-              },
-            },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
-    }
+    await insertIfAbsent(
+      models.AuditEvent,
+      transitions.map((t) => ({
+        _id: `${stream}:${t.version}`,
+        stream,
+        seq: t.version,
+        entityType: 'complaint',
+        entityId: state.complaintId,
+        action: t.action,
+        actor: t.actor,
+        at: new Date(t.at),
+        before: t.before,
+        after: t.after,
+        details: t.details,
+        recordedAt: now,
+      })),
+    );
 
     const outbox = transitions.flatMap((t) =>
       t.notifications.map((n, i) => ({
@@ -82,20 +73,16 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
         createdAt: new Date(t.at),
       })),
     );
-    if (outbox.length > 0) {
-      await models.Outbox.bulkWrite(
-        outbox.map(({ _id, ...doc }) => ({
-          updateOne: { filter: { _id }, update: { $setOnInsert: { ...doc, status: 'pending', deliveredTo: [], attempts: 0 } }, upsert: true },
-        })),
-        { ordered: false },
-      );
-    }
+    await insertIfAbsent(
+      models.Outbox,
+      outbox.map((o) => ({ ...o, status: 'pending', deliveredTo: [], attempts: 0, lastError: null, deliveredAt: null })),
+    );
 
-    await upsertReadModel(state);
+    await writeReadModel(state);
     return { outboxIds: outbox.map((o) => o._id) };
   }
 
-  async function upsertReadModel(state: ComplaintState): Promise<void> {
+  async function writeReadModel(state: ComplaintState): Promise<void> {
     const sla = slaStatus(state, state.updatedAt);
     const doc = {
       version: state.version,
@@ -129,10 +116,16 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     // attempt that outlived its timeout and retries of an already-written batch. Both are older
     // than (or equal to) what is stored: skip them. The filter is `_id` only, which every
     // MongoDB-wire store (FerretDB included) answers by key instead of scanning.
-    const stored = await models.Complaint.findById(state.complaintId, { version: 1 }).lean();
-    if (stored && stored.version >= state.version) return;
+    const storedVersion = async () => (await models.Complaint.findById(state.complaintId, { version: 1 }).lean())?.version;
+    let stored = await storedVersion();
+    if (stored === undefined) {
+      // First write: a keyed insert (see insertIfAbsent). If another attempt inserted first, compare versions below.
+      if ((await insertIfAbsent(models.Complaint, [{ _id: state.complaintId, ...doc }])).inserted === 1) return;
+      stored = await storedVersion();
+    }
+    if (stored !== undefined && stored >= state.version) return;
     if (Context.current().cancellationSignal.aborted) throw new Error('activity cancelled or timed out; not writing a stale read model');
-    await models.Complaint.updateOne({ _id: state.complaintId }, { $set: doc }, { upsert: true });
+    await models.Complaint.updateOne({ _id: state.complaintId }, { $set: doc });
   }
 
   /**
@@ -148,8 +141,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     for (const msg of messages) {
       const body = JSON.stringify({ id: msg._id, type: msg.type, complaintId: msg.complaintId, recipients: msg.recipients, data: msg.data, createdAt: msg.createdAt });
       const signature = createHmac('sha256', deps.webhookSecret).update(body).digest('hex');
-      // FerretDB v1 drops empty arrays written by $setOnInsert: treat a missing list as empty.
-      const pendingUrls = deps.webhookUrls.filter((u) => !(msg.deliveredTo ?? []).includes(u));
+      const pendingUrls = deps.webhookUrls.filter((u) => !msg.deliveredTo.includes(u));
       for (const url of pendingUrls) {
         try {
           const res = await fetch(url, {
@@ -170,7 +162,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
         }
       }
       const done = (await models.Outbox.findById(msg._id).lean())!;
-      const allDone = deps.webhookUrls.every((u) => (done.deliveredTo ?? []).includes(u));
+      const allDone = deps.webhookUrls.every((u) => done.deliveredTo.includes(u));
       await models.Outbox.updateOne(
         { _id: msg._id },
         {

@@ -1,8 +1,9 @@
-/** Where an intake's time goes, from the workflow histories Temporal recorded. */
+/** Temporal's view of the complaint workflows: where an intake's time goes, and when a workflow waits on its SLA timer. */
+import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { complaintWorkflowId } from '../src/contracts/complaint';
 import { runPool } from './load';
-import { median } from './stats';
+import { median, sleep } from './stats';
 
 type Ts = { seconds?: unknown; nanos?: number | null } | null | undefined;
 const ms = (t: Ts) => (t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : Number.NaN);
@@ -47,4 +48,42 @@ export async function intakeBreakdown(client: Client, complaintIds: string[]): P
   });
   // Every history has the same shape, so first-insertion order is event order.
   return { phases: [...samples].map(([k, v]): [string, number] => [k, median(v)]), histories: complaintIds.length };
+}
+
+/** Running with no pending workflow task and no pending activity: after intake the complaint workflow then only waits on its SLA timer. */
+async function waitsOnTimer(client: Client, workflowId: string): Promise<boolean> {
+  const { status, raw } = await client.workflow.getHandle(workflowId).describe();
+  return status.name === 'RUNNING' && !raw.pendingWorkflowTask && !raw.pendingActivities?.length;
+}
+
+/**
+ * Waits until every workflow waits on its SLA timer, with one
+ * DescribeWorkflowExecution per check (Temporal only; no FerretDB query).
+ * Workflows settle roughly in start order, so a pass walks the ids in that
+ * order (the first alone, then `chunk` at a time) and stops at the first check
+ * that finds a busy one: a pass costs one describe while the oldest is still
+ * busy. Once `timeoutMs` has passed, a last pass checks every remaining id.
+ * Returns how many settled, the ms taken (NaN when the time ran out first) and
+ * the describes made.
+ */
+export async function waitForTimerWait(client: Client, workflowIds: string[], timeoutMs: number, chunk = 16, everyMs = 500) {
+  const t0 = performance.now();
+  let pending = workflowIds;
+  let describes = 0;
+  for (;;) {
+    const last = performance.now() - t0 > timeoutMs;
+    const busy: string[] = [];
+    let i = 0;
+    for (let size = 1; i < pending.length && (last || busy.length === 0); i += size, size = chunk) {
+      const ids = pending.slice(i, i + size);
+      const waiting = await Promise.all(ids.map((id) => waitsOnTimer(client, id)));
+      describes += ids.length;
+      busy.push(...ids.filter((_, j) => !waiting[j]));
+    }
+    pending = [...busy, ...pending.slice(i)];
+    if (pending.length === 0 || last) {
+      return { settled: workflowIds.length - pending.length, ms: pending.length === 0 ? performance.now() - t0 : Number.NaN, describes };
+    }
+    await sleep(everyMs);
+  }
 }

@@ -2,16 +2,12 @@
  * Load generators: POST /complaints over HTTP, and the bare
  * client.workflow.start the API performs, with the same workflow options.
  */
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintWorkflowId } from '../src/contracts/complaint';
+import type { Config } from '../src/config';
+import { COMPLAINT_WORKFLOW } from '../src/contracts/complaint';
 import type { Actor } from '../src/domain/actors';
-import type { ComplaintIntake } from '../src/domain/complaint';
-import { complaintIdFor } from '../src/services/complaints';
-
-export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
+import { type NewComplaint, intakeStart } from '../src/services/complaints';
 
 export function complaintBody(i: number): NewComplaint {
   return {
@@ -31,7 +27,7 @@ export interface PoolResult {
 }
 
 /** Runs task(0..n-1) with at most `concurrency` in flight; returns wall time and failures. */
-export async function runPool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<PoolResult> {
+export async function runPool(n: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<PoolResult> {
   let next = 0;
   let ok = 0;
   const errors: string[] = [];
@@ -66,33 +62,11 @@ export function apiIntake(baseUrl: string, intakeKey: string) {
   };
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The start call of src/services/complaints.ts create(), without HTTP, auth, validation or deadline. */
-export function bareIntake(client: Client, taskQueue: string, actor: Actor) {
-  return async (idempotencyKey: string, body: NewComplaint): Promise<void> => {
-    const complaintId = complaintIdFor(actor.id, idempotencyKey);
-    const input: ComplaintWorkflowInput = { intake: { ...body, complaintId, createdBy: actor } };
-    await client.workflow.start(COMPLAINT_WORKFLOW, {
-      args: [input],
-      taskQueue,
-      workflowId: complaintWorkflowId(complaintId),
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      memo: { requestHash: createHash('sha256').update(canonicalJson(body)).digest('hex') },
-      typedSearchAttributes: [
-        { key: SA.status, value: 'open' },
-        { key: SA.severity, value: body.severity },
-        { key: SA.category, value: body.category },
-      ],
-    });
+/** The start call of POST /complaints (src/services/complaints.ts intakeStart), without HTTP, auth, validation or deadline; resolves to the workflow id. */
+export function bareIntake(client: Client, config: Config, actor: Actor) {
+  return async (idempotencyKey: string, body: NewComplaint): Promise<string> => {
+    const { options } = intakeStart(config, actor, body, idempotencyKey);
+    await client.workflow.start(COMPLAINT_WORKFLOW, options);
+    return options.workflowId;
   };
 }

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Config, ENV_VARS } from '../src/config';
+import { type Config, configToEnv } from '../src/config';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -14,15 +14,8 @@ export function workerEnv(config: Config, bundlePath: string): NodeJS.ProcessEnv
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
-    [ENV_VARS.temporalAddress]: config.temporal.address,
-    [ENV_VARS.temporalNamespace]: config.temporal.namespace,
-    [ENV_VARS.taskQueue]: config.temporal.taskQueue,
-    [ENV_VARS.mongoUri]: config.mongo.uri,
     // info: the readiness line 'worker started' is logged at info.
-    [ENV_VARS.logLevel]: 'info',
-    [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
-    [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
-    [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
+    ...configToEnv({ ...config, logLevel: 'info' }),
     QL_WORKFLOW_BUNDLE: bundlePath,
   };
 }

@@ -213,3 +213,22 @@ function ignoreExists(err: { code?: number; codeName?: string }): void {
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
 }
+
+/**
+ * Inserts documents whose `_id` is deterministic; documents already stored
+ * (an activity retry) are left as they are. Plain inserts rather than
+ * upserts: FerretDB v1 answers an upsert that creates a document with a
+ * collection scan, while an insert is a keyed write on every store.
+ */
+export async function insertIfAbsent<T>(model: Model<T>, docs: Record<string, unknown>[]): Promise<{ inserted: number }> {
+  if (docs.length === 0) return { inserted: 0 };
+  try {
+    const res = await model.collection.insertMany(docs, { ordered: false });
+    return { inserted: res.insertedCount };
+  } catch (err) {
+    const writeErrors = (err as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+    const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [];
+    if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
+    return { inserted: docs.length - list.length };
+  }
+}
