@@ -1,8 +1,8 @@
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 
 /**
- * MongoDB collections. Every write the engine makes is an idempotent upsert
- * keyed by a deterministic id, so activity retries and HTTP retries never
+ * MongoDB collections. Every write the engine makes is keyed by a
+ * deterministic id (insert-if-absent, or an update by `_id`), so activity retries and HTTP retries never
  * duplicate a record and no multi-document transaction is needed (FerretDB,
  * our embedded dev database, has none).
  */
