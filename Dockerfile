@@ -8,9 +8,11 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 
-# Dependencies first so this layer is cached until the lockfile changes.
+# Dependencies first so this layer is cached until the lockfile changes. `npm install`
+# follows package-lock.json; `npm ci` would reject it because the lockfile is produced
+# where other platforms' optional packages are not served (see scripts/ensure-deps.sh).
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY src/ ./src/

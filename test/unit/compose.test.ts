@@ -293,7 +293,7 @@ describe('Dockerfile', () => {
   it('given the repo root, when looking for the Dockerfile, then it exists and builds on node:20-bookworm-slim', () => {
     expect(existsSync(DOCKERFILE_PATH)).toBe(true);
     expect(find('FROM')[0]).toBe('FROM node:20-bookworm-slim');
-    expect(find('RUN').join('\n')).toContain('npm ci --omit=dev');
+    expect(find('RUN').join('\n')).toContain('npm install --omit=dev');
   });
 
   it('given the image, when it starts, then it does not run as root', () => {
