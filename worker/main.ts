@@ -3,10 +3,11 @@
  * starting more of these against the same Temporal namespace and task queue.
  */
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../src/config';
+import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { createLogger } from '../src/logger';
 import { createWorker } from './run';
+import { runMain } from '../src/main';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,11 +23,4 @@ async function main(): Promise<void> {
   log.info('worker stopped');
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(78); // EX_CONFIG
-  }
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

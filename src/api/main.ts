@@ -1,9 +1,10 @@
 /** API process: Express over the Temporal client and MongoDB. */
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { connectDatabase } from '../db/models';
 import { createLogger } from '../logger';
 import { createApp } from './app';
+import { runMain } from '../main';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,11 +28,4 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(78); // EX_CONFIG
-  }
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

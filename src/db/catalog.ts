@@ -7,6 +7,7 @@
  */
 import type { BusinessCalendar } from '../domain/calendar';
 import type { SlaPolicyDefinition, SlaPolicyVersion } from '../domain/sla-policy';
+import type { Model } from 'mongoose';
 import type { CalendarDoc, Models, SlaPolicyDoc } from './models';
 import { isDuplicateKeyError } from './models';
 
@@ -78,49 +79,38 @@ export async function calendarVersions(models: Models, calendarId: string) {
 }
 
 /**
- * Inserts a version. `expectedVersion` is the version the editor saw (0 for a
- * new id); anything else already stored means someone else saved first.
+ * Inserts version `expectedVersion + 1` of a versioned document. `expectedVersion`
+ * is the version the editor saw (0 for a new id); anything else already stored
+ * means someone else saved first.
  */
-export async function savePolicyVersion(
-  models: Models,
-  policyId: string,
+async function saveVersion<D extends { version: number }>(
+  model: Model<D>,
+  kind: 'policy' | 'calendar',
+  key: 'policyId' | 'calendarId',
+  id: string,
   expectedVersion: number,
-  def: SlaPolicyDefinition,
+  def: object,
   createdBy: string,
-) {
-  const current = await models.SlaPolicy.findOne({ policyId }).sort({ version: -1 }).lean<SlaPolicyDoc>();
+): Promise<D> {
+  const current = await model.findOne({ [key]: id } as never).sort({ version: -1 }).lean<D>();
   if ((current?.version ?? 0) !== expectedVersion) {
-    throw new VersionConflictError(`policy ${policyId} is at version ${current?.version ?? 0}, not ${expectedVersion}`);
+    throw new VersionConflictError(`${kind} ${id} is at version ${current?.version ?? 0}, not ${expectedVersion}`);
   }
   const version = expectedVersion + 1;
-  const doc = { _id: `${policyId}@${version}`, policyId, version, ...def, createdAt: new Date(), createdBy };
+  const doc = { _id: `${id}@${version}`, [key]: id, version, ...def, createdAt: new Date(), createdBy };
   try {
-    await models.SlaPolicy.create(doc);
+    await model.create(doc);
   } catch (err) {
-    if (isDuplicateKeyError(err)) throw new VersionConflictError(`policy ${policyId} version ${version} was saved concurrently`);
+    if (isDuplicateKeyError(err)) throw new VersionConflictError(`${kind} ${id} version ${version} was saved concurrently`);
     throw err;
   }
-  return toPolicy(doc as SlaPolicyDoc);
+  return doc as unknown as D;
 }
 
-export async function saveCalendarVersion(
-  models: Models,
-  calendarId: string,
-  expectedVersion: number,
-  def: CalendarDefinition,
-  createdBy: string,
-) {
-  const current = await models.Calendar.findOne({ calendarId }).sort({ version: -1 }).lean<CalendarDoc>();
-  if ((current?.version ?? 0) !== expectedVersion) {
-    throw new VersionConflictError(`calendar ${calendarId} is at version ${current?.version ?? 0}, not ${expectedVersion}`);
-  }
-  const version = expectedVersion + 1;
-  const doc = { _id: `${calendarId}@${version}`, calendarId, version, ...def, createdAt: new Date(), createdBy };
-  try {
-    await models.Calendar.create(doc);
-  } catch (err) {
-    if (isDuplicateKeyError(err)) throw new VersionConflictError(`calendar ${calendarId} version ${version} was saved concurrently`);
-    throw err;
-  }
-  return toCalendar(doc as CalendarDoc);
+export async function savePolicyVersion(models: Models, policyId: string, expectedVersion: number, def: SlaPolicyDefinition, createdBy: string) {
+  return toPolicy(await saveVersion(models.SlaPolicy, 'policy', 'policyId', policyId, expectedVersion, def, createdBy));
+}
+
+export async function saveCalendarVersion(models: Models, calendarId: string, expectedVersion: number, def: CalendarDefinition, createdBy: string) {
+  return toCalendar(await saveVersion(models.Calendar, 'calendar', 'calendarId', calendarId, expectedVersion, def, createdBy));
 }
