@@ -132,6 +132,8 @@ export async function startTemporalDevServer(opts: {
   uiPort?: number;
   logFile: string;
   headless?: boolean;
+  /** `--dynamic-config-value KEY=VALUE` pairs (e.g. a low continue-as-new threshold in tests). */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }): Promise<TemporalDevServer> {
   const { TEMPORAL_CLI } = cachedTools.TEMPORAL_CLI ? (cachedTools as ToolPaths) : provision('temporal');
   const port = opts.port ?? (await freePort());
@@ -151,6 +153,7 @@ export async function startTemporalDevServer(opts: {
     args.push('--db-filename', opts.dbFile);
   }
   if (opts.headless) args.push('--headless');
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   const { child, handle } = manage('temporal', TEMPORAL_CLI, args, opts.logFile);
   await waitForPort(port, child, 'Temporal dev server');
   // The frontend listens before the namespace and search attributes are ready.
