@@ -23,6 +23,7 @@ export async function createWorker(opts: {
     ...(opts.workflowBundlePath
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
+    ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
     activities: createComplaintActivities({
       models,
       webhookUrls: config.notifications.webhookUrls,

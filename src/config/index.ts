@@ -20,6 +20,7 @@ export const ENV_VARS = {
   webhookUrls: 'QL_WEBHOOK_URLS',
   webhookSecret: 'QL_WEBHOOK_SECRET',
   temporalUiUrl: 'QL_TEMPORAL_UI_URL',
+  workerMaxCachedWorkflows: 'QL_WORKER_MAX_CACHED_WORKFLOWS',
 } as const;
 
 const csvUrls = z
@@ -55,6 +56,12 @@ export const configSchema = z.object({
   notifications: z.object({
     webhookUrls: csvUrls,
   }),
+  worker: z
+    .object({
+      /** Workflows kept in the worker's cache (memory bound); unset = the SDK's default from the heap size. */
+      maxCachedWorkflows: z.coerce.number().int().min(0).optional(),
+    })
+    .default({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -82,6 +89,7 @@ function fromEnv(env: Env) {
     logLevel: v('logLevel'),
     secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
     notifications: { webhookUrls: v('webhookUrls') },
+    worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows') },
   };
 }
 
@@ -99,6 +107,7 @@ const PATH_TO_ENV: Record<string, string> = {
   'secrets.apiKeyPepper': ENV_VARS.apiKeyPepper,
   'secrets.webhookSecret': ENV_VARS.webhookSecret,
   'notifications.webhookUrls': ENV_VARS.webhookUrls,
+  'worker.maxCachedWorkflows': ENV_VARS.workerMaxCachedWorkflows,
 };
 
 /** Parses the environment into a Config, or throws ConfigError naming every bad variable. */
@@ -128,6 +137,7 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
     [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
     [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
+    [ENV_VARS.workerMaxCachedWorkflows]: config.worker.maxCachedWorkflows?.toString(),
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

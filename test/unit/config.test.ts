@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       QL_API_KEY_PEPPER: PEPPER,
       QL_WEBHOOK_SECRET: WEBHOOK_SECRET,
       QL_WEBHOOK_URLS: ' https://hooks.example.com/a , , http://hooks.internal:9000/b ',
+      QL_WORKER_MAX_CACHED_WORKFLOWS: '500',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233' },
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       // Split on commas, trimmed, empty entries dropped.
       notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
+      worker: { maxCachedWorkflows: 500 },
     });
   });
 
@@ -61,6 +63,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       notifications: { webhookUrls: [] },
+      worker: {},
     });
   });
 
