@@ -30,6 +30,7 @@ import {
   type Transition,
   applyCommand,
   fireDueTimers,
+  intakeInstant,
   isFinished,
   nextTimerAt,
   openComplaint,
@@ -55,7 +56,7 @@ function toFailure(err: unknown): unknown {
 
 export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintState> {
   let state: ComplaintState | undefined = input.resume;
-  const provisional: ComplaintState = { ...openComplaint(input.intake, {}, Date.now()).state, version: 0 };
+  const provisional: ComplaintState = { ...openComplaint(input.intake, {}, intakeInstant(input.intake, Date.now())).state, version: 0 };
   const deliveries: Promise<void>[] = [];
 
   setHandler(getComplaintQuery, () => state ?? provisional);
@@ -138,7 +139,8 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
 
   if (!state) {
     const policies = await resolveSlaPolicies({ category: input.intake.category, channel: input.intake.channel });
-    await persist(openComplaint(input.intake, policies, Date.now()));
+    // Clocks start when the complaint was received, even if no worker ran it until later.
+    await persist(openComplaint(input.intake, policies, intakeInstant(input.intake, Date.now())));
   }
 
   while (!isFinished(state!)) {

@@ -64,6 +64,17 @@ export interface ComplaintIntake {
   severity: Severity;
   description: string;
   createdBy: Actor;
+  /**
+   * When the API received the complaint (epoch ms). The SLA clocks start here,
+   * not when a worker first ran the workflow, so a worker outage never gives
+   * the support team free time.
+   */
+  receivedAt?: number;
+}
+
+/** The instant a complaint's clocks start: when it was received, never later than `now`. */
+export function intakeInstant(intake: ComplaintIntake, now: number): number {
+  return intake.receivedAt === undefined ? now : Math.min(intake.receivedAt, now);
 }
 
 export interface Note {

@@ -46,7 +46,7 @@ export function complaintIdFor(callerId: string, idempotencyKey: string | undefi
 /** How intake starts a complaint workflow (also used by the benchmark's bare-start baseline). */
 export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string) {
   const complaintId = complaintIdFor(actor.id, idempotencyKey);
-  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor };
+  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor, receivedAt: Date.now() };
   const requestHash = sha256(canonicalJson(body));
   const input: ComplaintWorkflowInput = { intake };
   const options = {
@@ -72,7 +72,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey);
     try {
       await withDeadline(() => client.workflow.start(COMPLAINT_WORKFLOW, options));
-      return { created: true, state: { ...openComplaint(intake, {}, Date.now()).state, version: 0 } };
+      return { created: true, state: { ...openComplaint(intake, {}, intake.receivedAt!).state, version: 0 } };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
       // A retry (or a concurrent duplicate) of the same request: answer with the existing complaint.

@@ -124,6 +124,23 @@ describe('durability', () => {
     expect(outbox.map((o) => o.type)).toEqual(['csat.requested']);
   });
 
+  it('given no worker is running, when a complaint is registered, then its SLA clocks start at receipt, not when a worker picks it up later', async () => {
+    await worker.kill('SIGTERM');
+    const sentAt = Date.now();
+    const created = await call('POST', '/complaints', 'webform', { customer: { id: 'cust-10' }, channel: 'email', category: 'billing', severity: 'P2', description: 'Nobody home' });
+    expect(created.status).toBe(201);
+    // A real outage has a duration: the gap is what this test is about, so it waits on purpose.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const restartedAt = Date.now();
+    await startWorkerProcess();
+    const doc = await eventually(async () => models.Complaint.findById(created.body.id).lean(), 30_000, 'read model after the worker came back');
+    const state = doc.state as { createdAt: number; sla: { firstResponse: { startedAt: number } } };
+    expect(state.createdAt).toBeGreaterThanOrEqual(sentAt);
+    expect(state.createdAt).toBeLessThan(restartedAt - 1_500);
+    expect(state.sla.firstResponse.startedAt).toBe(state.createdAt);
+    expect(new Date(created.body.createdAt).getTime()).toBe(state.createdAt); // the 201 answer agrees
+  });
+
   it('given the processes this file started, when they are stopped, then none is left running', async () => {
     await worker.kill('SIGTERM');
     await temporal.stop();
