@@ -31,7 +31,3 @@ export class DomainError extends Error {
     super(message);
   }
 }
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && value in ErrorCode;
-}
