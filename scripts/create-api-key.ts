@@ -7,6 +7,7 @@ import { generateApiKey, issueApiKey } from '../src/api/auth';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { ROLES, type Role } from '../src/domain/actors';
+import { runMain } from '../src/main';
 
 async function main(): Promise<void> {
   const [userId, role, name, days] = process.argv.slice(2);
@@ -23,7 +24,4 @@ async function main(): Promise<void> {
   await models.connection.close();
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+runMain(main);

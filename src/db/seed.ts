@@ -41,40 +41,35 @@ const ladder: SlaPolicyDefinition['escalation'] = [
   { afterBreachMinutes: 240, action: 'reassign_queue', queue: 'supervisors' },
 ];
 
+/** What the demo policies share: warnings at 50/75/90 %, the ladder, pause while waiting, 7-day reopen, 3-day confirmation. */
+const demoPolicy = (p: Pick<SlaPolicyDefinition, 'name' | 'match' | 'targets' | 'calendarId'>): SlaPolicyDefinition => ({
+  pauseOnAwaitingCustomer: true,
+  warningThresholds: [50, 75, 90],
+  escalation: ladder,
+  reopenWindowMinutes: 7 * 24 * 60,
+  confirmationWindowMinutes: 3 * 24 * 60,
+  ...p,
+});
+
 export const DEMO_POLICIES: Record<string, SlaPolicyDefinition> = {
-  'critical-24x7': {
+  'critical-24x7': demoPolicy({
     name: 'P1: around the clock',
     match: { severities: ['P1'] },
     targets: { firstResponseMinutes: 15, nextResponseMinutes: 60, resolutionMinutes: 4 * 60 },
     calendarId: '24x7',
-    pauseOnAwaitingCustomer: true,
-    warningThresholds: [50, 75, 90],
-    escalation: ladder,
-    reopenWindowMinutes: 7 * 24 * 60,
-    confirmationWindowMinutes: 3 * 24 * 60,
-  },
-  'standard-business-hours': {
+  }),
+  'standard-business-hours': demoPolicy({
     name: 'P2-P4: business hours',
     match: { severities: ['P2', 'P3', 'P4'] },
     targets: { firstResponseMinutes: 4 * 60, nextResponseMinutes: 8 * 60, resolutionMinutes: 48 * 60 },
     calendarId: 'paris-office',
-    pauseOnAwaitingCustomer: true,
-    warningThresholds: [50, 75, 90],
-    escalation: ladder,
-    reopenWindowMinutes: 7 * 24 * 60,
-    confirmationWindowMinutes: 3 * 24 * 60,
-  },
-  'billing-business-hours': {
+  }),
+  'billing-business-hours': demoPolicy({
     name: 'P2-P3 billing: faster first response',
     match: { severities: ['P2', 'P3'], categories: ['billing'] },
     targets: { firstResponseMinutes: 2 * 60, nextResponseMinutes: 4 * 60, resolutionMinutes: 24 * 60 },
     calendarId: 'paris-office',
-    pauseOnAwaitingCustomer: true,
-    warningThresholds: [50, 75, 90],
-    escalation: ladder,
-    reopenWindowMinutes: 7 * 24 * 60,
-    confirmationWindowMinutes: 3 * 24 * 60,
-  },
+  }),
 };
 
 export async function seedDemoData(models: Models, pepper: string): Promise<void> {

@@ -6,20 +6,10 @@ import {
   raisedSeverity,
   selectPolicy,
 } from '../../src/domain/sla-policy';
+import { policy } from '../helpers/fixtures';
 
 function definition(overrides: Partial<SlaPolicyDefinition> = {}): SlaPolicyDefinition {
-  return {
-    name: 'standard',
-    match: { severities: ['P1', 'P2', 'P3', 'P4'] },
-    targets: { firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 },
-    calendarId: 'office',
-    pauseOnAwaitingCustomer: true,
-    warningThresholds: [50, 75, 90],
-    escalation: [],
-    reopenWindowMinutes: 7 * 24 * 60,
-    confirmationWindowMinutes: 3 * 24 * 60,
-    ...overrides,
-  };
+  return policy({ name: 'standard', calendarId: 'office', targets: { firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 }, ...overrides });
 }
 
 function version(policyId: string, match: SlaPolicyDefinition['match']): SlaPolicyVersion {
