@@ -1,1 +1,10 @@
+import { createComplaintActivities, type ComplaintActivityDeps } from './complaint';
+import { createCycleActivities } from './cycle';
+
 export { createComplaintActivities, type ComplaintActivities, type ComplaintActivityDeps } from './complaint';
+export { createCycleActivities, type CycleActivities } from './cycle';
+
+/** Every activity the worker registers (deliverNotifications is shared). */
+export function createActivities(deps: ComplaintActivityDeps) {
+  return { ...createComplaintActivities(deps), ...createCycleActivities(deps) };
+}

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_FLAGS, complaintSearchAttributes } from '../src/contracts/complaint';
+import { ALL_SEARCH_ATTRIBUTES, SEARCH_ATTRIBUTE_FLAGS } from '../src/contracts/search-attributes';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -190,6 +190,6 @@ export async function registerSearchAttributes(connection: Pick<Connection, 'ope
   const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_BOOL: BOOL } = temporal.api.enums.v1.IndexedValueType;
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(Object.values(complaintSearchAttributes).map((k) => [k.name, k.type === SearchAttributeType.BOOL ? BOOL : KEYWORD])),
+    searchAttributes: Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === SearchAttributeType.BOOL ? BOOL : KEYWORD])),
   });
 }

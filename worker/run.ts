@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createComplaintActivities } from '../activities';
+import { createActivities } from '../activities';
 import type { Config } from '../src/config';
 import type { Models } from '../src/db/models';
 
@@ -24,7 +24,7 @@ export async function createWorker(opts: {
       ? { workflowBundle: { codePath: opts.workflowBundlePath } }
       : { workflowsPath: require.resolve('../workflows') }),
     ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
-    activities: createComplaintActivities({
+    activities: createActivities({
       models,
       webhookUrls: config.notifications.webhookUrls,
       webhookSecret: config.secrets.webhookSecret,

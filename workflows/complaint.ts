@@ -35,64 +35,24 @@ import {
   nextTimerAt,
   openComplaint,
 } from '../src/domain/complaint';
-import { DomainError } from '../src/domain/errors';
+import { toFailure } from './failures';
+import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
 
-const { resolveSlaPolicies, recordTransitions } = proxyActivities<ComplaintActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Persistence must eventually succeed (the DB may be briefly down); every write is idempotent.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const { deliverNotifications } = proxyActivities<ComplaintActivities>({
-  startToCloseTimeout: '30 seconds',
-  // Webhook receivers can be down for a while; the outbox keeps the message if we give up.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 12 },
-});
-
-function toFailure(err: unknown): unknown {
-  if (err instanceof DomainError) return ApplicationFailure.create({ message: err.message, type: err.code, nonRetryable: true });
-  return err;
-}
+const { resolveSlaPolicies, recordTransitions } = proxyActivities<ComplaintActivities>(PERSISTENCE_ACTIVITY);
+const { deliverNotifications } = proxyActivities<ComplaintActivities>(DELIVERY_ACTIVITY);
 
 export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<ComplaintState> {
   let state: ComplaintState | undefined = input.resume;
   const provisional: ComplaintState = { ...openComplaint(input.intake, {}, intakeInstant(input.intake, Date.now())).state, version: 0 };
-  const deliveries: Promise<void>[] = [];
 
   setHandler(getComplaintQuery, () => state ?? provisional);
 
-  // Persistence is serialised per complaint: one recordTransitions activity at a time, carrying every
-  // transition queued meanwhile. So the read model is written in version order (the activity only has
-  // to skip a write older than what is stored), and a burst of changes costs one activity, not many.
-  let queued: Transition[] = [];
-  let persistedVersion = state?.version ?? 0;
-  let flushing: Promise<void> | null = null;
-
-  async function flush(upTo: number): Promise<void> {
-    while (persistedVersion < upTo) {
-      if (!flushing) {
-        const snapshot = state!;
-        const transitions = queued;
-        queued = [];
-        flushing = (async () => {
-          const { outboxIds } = await recordTransitions({ state: snapshot, transitions });
-          persistedVersion = snapshot.version;
-          if (outboxIds.length > 0) {
-            // Delivery runs alongside; the workflow waits for it before completing.
-            deliveries.push(
-              deliverNotifications({ outboxIds }).then(
-                () => undefined,
-                () => undefined, // undelivered messages stay pending in the outbox
-              ),
-            );
-          }
-        })().finally(() => {
-          flushing = null;
-        });
-      }
-      await flushing;
-    }
-  }
+  // One persistence activity at a time per complaint, in version order (see createPersister).
+  const persister = createPersister<ComplaintState, Transition>({
+    persistedVersion: state?.version ?? 0,
+    record: (snapshot, transitions) => recordTransitions({ state: snapshot, transitions }),
+    deliver: (outboxIds) => deliverNotifications({ outboxIds }),
+  });
 
   /** Adopts the new state and returns once it (and everything before it) is persisted. */
   async function persist(applied: Applied): Promise<void> {
@@ -104,8 +64,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       { key: SA.owner, value: state.ownerId ?? '' },
       { key: SA.breached, value: (state.sla?.breaches.length ?? 0) > 0 },
     ]);
-    queued.push(...applied.transitions);
-    await flush(state.version);
+    await persister.persist(state, applied.transitions);
   }
 
   for (const type of Object.keys(complaintUpdates) as CommandType[]) {
@@ -146,7 +105,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   while (!isFinished(state!)) {
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      await Promise.all(deliveries);
+      await persister.settled();
       await continueAsNew<typeof complaintWorkflow>({ intake: input.intake, resume: state });
     }
     const seen = state!.version;
@@ -160,6 +119,6 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   }
 
   await condition(allHandlersFinished);
-  await Promise.all(deliveries);
+  await persister.settled();
   return state!;
 }

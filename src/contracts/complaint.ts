@@ -4,7 +4,6 @@
  * workflow body or any activity code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { Actor } from '../domain/actors';
 import type { CommandType, ComplaintCommand, ComplaintIntake, ComplaintState } from '../domain/complaint';
 
@@ -44,16 +43,4 @@ export const complaintUpdates = {
   record_csat: defineUpdate<ComplaintState, [ActionRequest<'record_csat'>]>('record_csat'),
 } as const satisfies { [K in CommandType]: unknown };
 
-/** Custom search attributes (registered on the dev server and in docker-compose). */
-export const complaintSearchAttributes = {
-  status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),
-  severity: defineSearchAttributeKey('ComplaintSeverity', SearchAttributeType.KEYWORD),
-  owner: defineSearchAttributeKey('ComplaintOwner', SearchAttributeType.KEYWORD),
-  category: defineSearchAttributeKey('ComplaintCategory', SearchAttributeType.KEYWORD),
-  breached: defineSearchAttributeKey('SlaBreached', SearchAttributeType.BOOL),
-} as const;
-
-/** `name=Type` pairs for `temporal server start-dev --search-attribute`. */
-export const SEARCH_ATTRIBUTE_FLAGS = Object.values(complaintSearchAttributes).map(
-  (k) => `${k.name}=${k.type === SearchAttributeType.BOOL ? 'Bool' : 'Keyword'}`,
-);
+export { complaintSearchAttributes } from './search-attributes';

@@ -73,12 +73,14 @@ auditEventSchema.index({ stream: 1, seq: 1 }, { unique: true });
 auditEventSchema.index({ entityId: 1, at: 1 });
 auditEventSchema.index({ 'actor.id': 1, at: 1 });
 
-/** Notifications waiting for (or done with) webhook delivery. `_id` = `${complaintId}:${version}:${n}`. */
+/** Notifications waiting for (or done with) webhook delivery. `_id` = `${entityId}:${version}:${n}`. */
 const outboxSchema = new Schema(
   {
     _id: { type: String, required: true },
     type: { type: String, required: true },
-    complaintId: { type: String, required: true },
+    /** Exactly one of complaintId / cycleId is set. */
+    complaintId: { type: String, default: null },
+    cycleId: { type: String, default: null },
     recipients: { userIds: [String], roles: [String] },
     data: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
@@ -92,6 +94,59 @@ const outboxSchema = new Schema(
 );
 outboxSchema.index({ status: 1, createdAt: 1 });
 outboxSchema.index({ complaintId: 1 });
+outboxSchema.index({ cycleId: 1 });
+
+/**
+ * Read model of improvement cycles: one document per cycle, written after
+ * every transition (version-guarded like complaints). The state is stored
+ * without its measurements, which live in `cycle_measurements`.
+ */
+const cycleSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    type: { type: String, required: true },
+    title: { type: String, required: true },
+    area: { type: String, required: true },
+    phase: { type: String, required: true },
+    status: { type: String, required: true },
+    iteration: { type: Number, required: true },
+    ownerId: { type: String, required: true },
+    sponsorId: { type: String, required: true },
+    /** The goal's deadline; "overdue" = past it while still active. */
+    deadline: { type: Date, required: true },
+    gateStatus: { type: String, required: true },
+    measurementCount: { type: Number, required: true },
+    parentCycleId: { type: String, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+    state: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: 'cycles' },
+);
+cycleSchema.index({ createdAt: -1, _id: -1 });
+cycleSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
+cycleSchema.index({ sponsorId: 1, createdAt: -1, _id: -1 });
+cycleSchema.index({ status: 1, deadline: 1 });
+
+/** Every measurement of every cycle. `_id` = `${cycleId}:${seq}`. */
+const cycleMeasurementSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    cycleId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    value: { type: Number, required: true },
+    sampleSize: { type: Number, default: null },
+    at: { type: Date, required: true },
+    note: { type: String, default: null },
+    by: { type: String, required: true },
+    stage: { type: String, required: true },
+    iteration: { type: Number, required: true },
+  },
+  { ...opts, collection: 'cycle_measurements' },
+);
+cycleMeasurementSchema.index({ cycleId: 1, seq: 1 }, { unique: true });
 
 const versioned = {
   _id: { type: String, required: true },
@@ -160,6 +215,8 @@ apiKeySchema.index({ userId: 1 });
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 export type AuditEventDoc = InferSchemaType<typeof auditEventSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
+export type CycleDoc = InferSchemaType<typeof cycleSchema>;
+export type CycleMeasurementDoc = InferSchemaType<typeof cycleMeasurementSchema>;
 export type SlaPolicyDoc = InferSchemaType<typeof slaPolicySchema>;
 export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
 export type UserDoc = InferSchemaType<typeof userSchema>;
@@ -170,6 +227,8 @@ export interface Models {
   Complaint: Model<ComplaintDoc>;
   AuditEvent: Model<AuditEventDoc>;
   Outbox: Model<OutboxDoc>;
+  Cycle: Model<CycleDoc>;
+  CycleMeasurement: Model<CycleMeasurementDoc>;
   SlaPolicy: Model<SlaPolicyDoc>;
   Calendar: Model<CalendarDoc>;
   User: Model<UserDoc>;
@@ -192,6 +251,8 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     Complaint: connection.model('Complaint', complaintSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     Outbox: connection.model('Outbox', outboxSchema),
+    Cycle: connection.model('Cycle', cycleSchema),
+    CycleMeasurement: connection.model('CycleMeasurement', cycleMeasurementSchema),
     SlaPolicy: connection.model('SlaPolicy', slaPolicySchema),
     Calendar: connection.model('Calendar', calendarSchema),
     User: connection.model('User', userSchema),

@@ -17,6 +17,16 @@ export const ErrorCode = {
   CSAT_ALREADY_RECORDED: 'CSAT_ALREADY_RECORDED',
   /** A calendar or SLA policy definition is invalid. */
   INVALID_DEFINITION: 'INVALID_DEFINITION',
+  /** A gate was submitted before its phase's artefacts were complete; `details.missing` names them. */
+  GATE_INCOMPLETE: 'GATE_INCOMPLETE',
+  /** The gate is awaiting signatures: its artefacts are frozen. */
+  GATE_PENDING: 'GATE_PENDING',
+  /** The cycle's owner tried to sign their own gate. */
+  SELF_APPROVAL_FORBIDDEN: 'SELF_APPROVAL_FORBIDDEN',
+  /** This approver already approved the current submission. */
+  ALREADY_SIGNED: 'ALREADY_SIGNED',
+  /** Standardizing needs a check report showing the goal met. */
+  GOAL_NOT_MET: 'GOAL_NOT_MET',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -27,6 +37,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Machine-readable specifics (e.g. `missing` artefacts), passed on to API clients. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

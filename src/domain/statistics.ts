@@ -817,6 +817,49 @@ export function welchTTest(sample1: readonly number[], sample2: readonly number[
   return { t, df, pValue: studentTTwoSidedP(t, df), meanDifference };
 }
 
+/** Result of a one-sample t-test against a hypothesised mean. */
+export interface OneSampleTResult {
+  t: number;
+  df: number;
+  pValue: number;
+  meanDifference: number;
+}
+
+/**
+ * One-sample t-test of H0: μ = μ0: t = (x̄ - μ0) / (s / √n), df = n - 1,
+ * two-sided p-value. Used when only a reference value (a goal's baseline)
+ * exists, not a baseline sample. Zero variance throws.
+ */
+export function oneSampleTTest(values: readonly number[], mu0: number): OneSampleTResult {
+  checkSeries('values', values, 2);
+  checkFinite('mu0', mu0);
+  const n = values.length;
+  const s = Math.sqrt(sampleVarianceUnchecked(values));
+  if (s === 0) throw new StatisticsError('values have zero variance; the t statistic is undefined');
+  const meanDifference = meanUnchecked(values) - mu0;
+  const t = meanDifference / (s / Math.sqrt(n));
+  return { t, df: n - 1, pValue: studentTTwoSidedP(t, n - 1), meanDifference };
+}
+
+/** Result of the one-proportion z-test. */
+export interface OneProportionResult {
+  z: number;
+  pValue: number;
+}
+
+/**
+ * One-proportion z-test of H0: p = p0: z = (p̂ - p0) / √(p0(1-p0)/n), two-sided
+ * p = 2Φ(-|z|). p0 must be strictly between 0 and 1.
+ */
+export function oneProportionZTest(successes: number, n: number, p0: number): OneProportionResult {
+  checkInteger('n', n, 1);
+  checkInteger('successes', successes, 0, n);
+  checkFinite('p0', p0);
+  if (p0 <= 0 || p0 >= 1) throw new StatisticsError(`p0 must be strictly between 0 and 1, got ${p0}`);
+  const z = (successes / n - p0) / Math.sqrt((p0 * (1 - p0)) / n);
+  return { z, pValue: erfcUnchecked(Math.abs(z) / SQRT2) };
+}
+
 /** Result of the pooled two-proportion z-test. */
 export interface TwoProportionResult {
   z: number;

@@ -3,7 +3,7 @@
  * updates, read state (live from the workflow, or from the read model once the
  * complaint is finished) and list the read model.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { FilterQuery } from 'mongoose';
@@ -12,6 +12,7 @@ import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttribu
 import type { Actor } from '../domain/actors';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
 import type { ComplaintDoc, Models } from '../db/models';
+import { hashOf, sha256Hex } from '../domain/hashing';
 import { HttpProblem, problems } from '../api/problem';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
@@ -25,29 +26,16 @@ export interface ComplaintServiceDeps {
 
 export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
 
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
 /** Same caller + same Idempotency-Key = same complaint id, hence the same workflow id. */
 export function complaintIdFor(callerId: string, idempotencyKey: string | undefined): string {
-  return idempotencyKey ? `c_${sha256(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `c_${randomBytes(12).toString('hex')}`;
+  return idempotencyKey ? `c_${sha256Hex(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `c_${randomBytes(12).toString('hex')}`;
 }
 
 /** How intake starts a complaint workflow (also used by the benchmark's bare-start baseline). */
 export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string) {
   const complaintId = complaintIdFor(actor.id, idempotencyKey);
   const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor, receivedAt: Date.now() };
-  const requestHash = sha256(canonicalJson(body));
+  const requestHash = hashOf(body);
   const input: ComplaintWorkflowInput = { intake };
   const options = {
     args: [input] as [ComplaintWorkflowInput],

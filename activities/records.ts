@@ -1,0 +1,90 @@
+/**
+ * Writes shared by every entity workflow's persistence activity: audit events
+ * and outbox messages keyed by (stream, version, index), and a read model
+ * written only forward in version. All idempotent under activity retries.
+ */
+import { Context } from '@temporalio/activity';
+import type { Model } from 'mongoose';
+import { type Models, insertIfAbsent } from '../src/db/models';
+import type { Actor, Role } from '../src/domain/actors';
+
+/** What every workflow transition carries (complaint and cycle transitions both fit). */
+export interface RecordedTransition {
+  version: number;
+  action: string;
+  actor: Actor;
+  at: number;
+  before: unknown;
+  after: unknown;
+  details: Record<string, unknown>;
+  notifications: { type: string; recipients: { userIds: string[]; roles: Role[] }; data: Record<string, unknown> }[];
+}
+
+export interface EntityRef {
+  entityType: 'complaint' | 'cycle';
+  entityId: string;
+  /** Audit stream, one per workflow entity, e.g. `complaint:c_123`. */
+  stream: string;
+}
+
+export const outboxId = (entityId: string, version: number, index: number) => `${entityId}:${version}:${index}`;
+
+/** Inserts the transitions' audit events and outbox messages (existing ones are left as they are). Returns the outbox ids. */
+export async function recordAuditAndOutbox(models: Models, ref: EntityRef, transitions: RecordedTransition[]): Promise<{ outboxIds: string[] }> {
+  const now = new Date();
+  await insertIfAbsent(
+    models.AuditEvent,
+    transitions.map((t) => ({
+      _id: `${ref.stream}:${t.version}`,
+      stream: ref.stream,
+      seq: t.version,
+      entityType: ref.entityType,
+      entityId: ref.entityId,
+      action: t.action,
+      actor: t.actor,
+      at: new Date(t.at),
+      before: t.before,
+      after: t.after,
+      details: t.details,
+      recordedAt: now,
+    })),
+  );
+  const entityField = ref.entityType === 'complaint' ? 'complaintId' : 'cycleId';
+  const outbox = transitions.flatMap((t) =>
+    t.notifications.map((n, i) => ({
+      _id: outboxId(ref.entityId, t.version, i),
+      type: n.type,
+      [entityField]: ref.entityId,
+      recipients: n.recipients,
+      data: { ...n.data, version: t.version, at: new Date(t.at).toISOString() },
+      createdAt: new Date(t.at),
+      status: 'pending',
+      deliveredTo: [],
+      attempts: 0,
+      lastError: null,
+      deliveredAt: null,
+    })),
+  );
+  await insertIfAbsent(models.Outbox, outbox);
+  return { outboxIds: outbox.map((o) => o._id) };
+}
+
+/**
+ * Writes a read-model document unless what is stored is as new or newer.
+ * Workflows persist one batch at a time, in version order; what remains is an
+ * attempt that outlived its timeout and retries of an already-written batch,
+ * both older than (or equal to) what is stored. The filter is `_id` only,
+ * which every MongoDB-wire store (FerretDB included) answers by key.
+ */
+export async function writeReadModel<T>(model: Model<T>, id: string, version: number, doc: Record<string, unknown>): Promise<void> {
+  const storedVersion = async () => ((await model.findById(id, { version: 1 }).lean()) as { version?: number } | null)?.version;
+  let stored = await storedVersion();
+  if (stored === undefined) {
+    // First write: a keyed insert (see insertIfAbsent). If another attempt inserted first, compare versions below.
+    if ((await insertIfAbsent(model, [{ _id: id, ...doc }])).inserted === 1) return;
+    stored = await storedVersion();
+  }
+  if (stored !== undefined && stored >= version) return;
+  if (Context.current().cancellationSignal.aborted) throw new Error('activity cancelled or timed out; not writing a stale read model');
+  await model.updateOne({ _id: id }, { $set: doc });
+}

@@ -1,0 +1,159 @@
+/**
+ * One workflow per improvement cycle (PDCA or DMAIC). It only decides and
+ * waits: the rules are the pure reducer in src/domain/cycle.ts, every write is
+ * an activity. The loop sleeps until the next timer (action reminders and
+ * escalations, the cycle deadline, the end of the effectiveness window, the
+ * end of a Control monitoring period), opens linked cycles a regression asks
+ * for, and continues as new for each iteration and whenever the history grows
+ * long, carrying the whole state (measurements included).
+ */
+import {
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { CycleActivities } from '../activities';
+import { type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../src/contracts/cycle';
+import { cycleSearchAttributes as SA } from '../src/contracts/search-attributes';
+import {
+  type CycleApplied,
+  type CycleCommandType,
+  type CycleState,
+  type CycleTransition,
+  applyCycleCommand,
+  applyCycleEvent,
+  fireDueCycleTimers,
+  isCycleClosed,
+  linkedCycleIntake,
+  nextCycleTimerAt,
+  openCycle,
+} from '../src/domain/cycle';
+import { DomainError, ErrorCode } from '../src/domain/errors';
+import { toFailure } from './failures';
+import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
+
+const { recordCycleTransitions } = proxyActivities<CycleActivities>(PERSISTENCE_ACTIVITY);
+const { deliverNotifications } = proxyActivities<CycleActivities>(DELIVERY_ACTIVITY);
+
+/** Default history bound; Temporal's own continue-as-new suggestion applies too. */
+export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
+
+const withoutMeasurements = (s: CycleState): CycleState => ({ ...s, measurements: [] });
+
+export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleState> {
+  const receivedAt = Math.min(input.intake.receivedAt ?? Date.now(), Date.now());
+  const opened = input.resume ? null : openCycle(input.intake, receivedAt);
+  let state: CycleState = input.resume ?? opened!.state;
+  const runIteration = state.iteration;
+  const maxHistoryEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
+
+  setHandler(getCycleQuery, () => state);
+
+  const persister = createPersister<CycleState, CycleTransition>({
+    persistedVersion: input.resume ? state.version : 0,
+    // Measurements travel in the transitions that recorded them, not in every snapshot.
+    record: (snapshot, transitions) =>
+      recordCycleTransitions({ snapshot: withoutMeasurements(snapshot), measurementCount: snapshot.measurements.length, transitions }),
+    deliver: (outboxIds) => deliverNotifications({ outboxIds }),
+  });
+
+  async function persist(applied: CycleApplied): Promise<void> {
+    state = applied.state;
+    if (applied.transitions.length === 0) return;
+    upsertSearchAttributes([
+      { key: SA.status, value: state.status },
+      { key: SA.phase, value: state.phase },
+      { key: SA.owner, value: state.ownerId },
+    ]);
+    await persister.persist(state, applied.transitions);
+  }
+
+  // Queued before any update handler can run, so the creation is always persisted first.
+  const created = opened ? persist(opened) : Promise.resolve();
+
+  const result = (): CycleUpdateResult => ({ cycleId: state.cycleId, version: state.version, iteration: state.iteration, status: state.status, phase: state.phase });
+  const context = () => ({ now: Date.now(), runId: workflowInfo().runId });
+
+  for (const type of Object.keys(cycleUpdates) as CycleCommandType[]) {
+    setHandler(
+      cycleUpdates[type] as UpdateDefinition<CycleUpdateResult, [CycleActionRequest]>,
+      async ({ actor, command }: CycleActionRequest) => {
+        try {
+          await persist(applyCycleCommand(state, command, actor, context()));
+          return result();
+        } catch (err) {
+          throw toFailure(err);
+        }
+      },
+      {
+        // Illegal actions are rejected before they reach history.
+        validator: ({ actor, command }: CycleActionRequest) => {
+          if (command?.type !== type) throw toFailure(new DomainError(ErrorCode.INVALID_ACTION, `command.type must be ${type}`));
+          try {
+            applyCycleCommand(state, command, actor, context());
+          } catch (err) {
+            throw toFailure(err);
+          }
+        },
+      },
+    );
+  }
+
+  await created;
+
+  while (!isCycleClosed(state)) {
+    await openLinkedCycles();
+    const info = workflowInfo();
+    if (state.iteration !== runIteration || info.continueAsNewSuggested || info.historyLength >= maxHistoryEvents) {
+      // A new iteration always starts a new run (its lineage names this run); a long history is cut the same way.
+      await condition(allHandlersFinished);
+      await persister.settled();
+      await continueAsNew<typeof cycleWorkflow>({ ...input, resume: state });
+    }
+    const seen = state.version;
+    const wakeAt = nextCycleTimerAt(state);
+    if (wakeAt === null) {
+      await condition(() => state.version !== seen);
+    } else if (wakeAt > Date.now()) {
+      await condition(() => state.version !== seen, wakeAt - Date.now());
+    }
+    await persist(fireDueCycleTimers(state, Date.now()));
+  }
+
+  await openLinkedCycles();
+  await condition(allHandlersFinished);
+  await persister.settled();
+  return state;
+
+  /** Starts every linked cycle a regression asked for; a start that already happened (before a crash or continue-as-new) counts. */
+  async function openLinkedCycles(): Promise<void> {
+    for (const link of state.linkedCycles.filter((l) => !l.started)) {
+      const intake = linkedCycleIntake(state, link, Date.now());
+      try {
+        await startChild(cycleWorkflow, {
+          workflowId: cycleWorkflowId(link.cycleId),
+          args: [{ intake, maxHistoryEvents }],
+          // The linked cycle lives on its own, whatever happens to this one.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [
+            { key: SA.type, value: intake.type },
+            { key: SA.phase, value: 'plan' },
+            { key: SA.status, value: 'active' },
+            { key: SA.owner, value: intake.ownerId },
+            { key: SA.sponsor, value: intake.sponsorId },
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      await persist(applyCycleEvent(state, { type: 'linked_cycle_started', cycleId: link.cycleId }, Date.now()));
+    }
+  }
+}
