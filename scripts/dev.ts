@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
 
   const key = DEMO_USERS.find((u) => u.role === 'agent')!.key;
+  const ownerKey = DEMO_USERS.find((u) => u.role === 'process_owner')!.key;
+  await startDemoCycle(`http://127.0.0.1:${apiPort}`, ownerKey);
   console.log(`
 qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; data in ./data)
 
@@ -108,8 +110,29 @@ Try:
     -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\
     -d '{"customer":{"id":"cust-1"},"channel":"email","category":"billing","severity":"P2","description":"Charged twice"}'
   curl -s http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${key}'
+  curl -s http://127.0.0.1:${apiPort}/cycles -H 'Authorization: Bearer ${ownerKey}'
+  curl -s 'http://127.0.0.1:${apiPort}/cycles/<id>/report?format=markdown' -H 'Authorization: Bearer ${ownerKey}'
 
 Ctrl-C stops everything.`);
+}
+
+/** A demo PDCA cycle, started through the API (the Idempotency-Key makes restarts reuse it). */
+async function startDemoCycle(baseUrl: string, ownerKey: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/cycles`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json', 'idempotency-key': 'demo-cycle-1' },
+    body: JSON.stringify({
+      type: 'pdca',
+      title: 'Cut billing complaint resolution time',
+      problemStatement: 'Billing complaints take 3 days on average to resolve; customers churn.',
+      area: 'billing support',
+      sponsorId: 'simon',
+      team: ['alice', 'bob'],
+      goal: { metric: 'billing resolution time', unit: 'hours', direction: 'lower_is_better', baseline: 72, target: 24, deadline: '2027-06-30T00:00:00Z' },
+      evidence: { complaintCategory: 'billing' },
+    }),
+  });
+  if (!res.ok) console.warn(`demo cycle not created: HTTP ${res.status} ${await res.text()}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

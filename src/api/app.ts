@@ -11,12 +11,14 @@ import type { Config } from '../config';
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
 import { createComplaintService } from '../services/complaints';
+import { createCycleService } from '../services/cycles';
 import { authenticate } from './auth';
 import { buildOpenApi } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { mountRoutes } from './route';
 import { catalogRoutes } from './routes/catalog';
 import { complaintRoutes } from './routes/complaints';
+import { cycleRoutes } from './routes/cycles';
 import { healthRoutes } from './routes/health';
 
 export const BODY_LIMIT = '64kb';
@@ -48,6 +50,7 @@ export function createApp({ config, models, client, log }: AppDeps): express.Exp
   const routes = [
     ...healthRoutes(models, client),
     ...complaintRoutes(createComplaintService({ client, models, config })),
+    ...cycleRoutes(createCycleService({ client, models, config })),
     ...catalogRoutes(models),
   ];
   const router = express.Router();

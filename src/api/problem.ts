@@ -48,6 +48,11 @@ const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.NOT_PERMITTED]: 403,
   [ErrorCode.INVALID_ACTION]: 422,
   [ErrorCode.INVALID_DEFINITION]: 422,
+  [ErrorCode.GATE_INCOMPLETE]: 422,
+  [ErrorCode.GATE_PENDING]: 409,
+  [ErrorCode.SELF_APPROVAL_FORBIDDEN]: 403,
+  [ErrorCode.ALREADY_SIGNED]: 409,
+  [ErrorCode.GOAL_NOT_MET]: 409,
 };
 
 export function fieldErrors(err: z.ZodError): FieldError[] {
@@ -76,13 +81,16 @@ export function toProblem(err: unknown): HttpProblem | null {
   if (e?.type === 'entity.parse.failed') return new HttpProblem(400, 'Bad Request', 'the body is not valid JSON', { code: 'MALFORMED_JSON', errors: [{ path: 'body', message: 'malformed JSON' }] });
   if (e?.type === 'entity.too.large') return new HttpProblem(413, 'Content Too Large', 'the body exceeds the size limit', { code: 'BODY_TOO_LARGE' });
   if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, 'Bad Request', e.message, { code: 'BAD_REQUEST' });
-  if (err instanceof WorkflowNotFoundError) return problems.notFound('no such complaint');
+  if (err instanceof WorkflowNotFoundError) return problems.notFound('not found');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return problems.conflict('already exists', 'ALREADY_EXISTS');
   if (err instanceof VersionConflictError) return problems.conflict(err.message, 'VERSION_CONFLICT');
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type) {
-      return new HttpProblem(STATUS_OF_CODE[cause.type] ?? 422, cause.type === ErrorCode.NOT_PERMITTED ? 'Forbidden' : 'Action rejected', cause.message, { code: cause.type });
+      const status = STATUS_OF_CODE[cause.type] ?? 422;
+      // Domain details (e.g. the artefacts a gate is missing) are passed on as problem members.
+      const details = (cause.details?.[0] ?? {}) as Record<string, unknown>;
+      return new HttpProblem(status, status === 403 ? 'Forbidden' : 'Action rejected', cause.message, { ...details, code: cause.type });
     }
     return problems.unprocessable((cause as Error | undefined)?.message ?? 'the action was rejected');
   }

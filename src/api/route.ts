@@ -17,6 +17,8 @@ export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Send `body` (a string) as is with this content type instead of JSON. */
+  contentType?: string;
 }
 
 export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
@@ -77,6 +79,7 @@ export function mountRoutes(router: Router, routes: RouteSpec[], authenticate: R
         const reply = await spec.handler({ params, query, body, user: req.user!, req, res } as never);
         res.status(reply.status).set(reply.headers ?? {});
         if (reply.body === undefined) res.end();
+        else if (reply.contentType) res.type(reply.contentType).send(reply.body);
         else res.json(reply.body);
       } catch (err) {
         next(err);

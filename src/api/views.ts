@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { type ComplaintState, slaStatus } from '../domain/complaint';
+import type { CycleState } from '../domain/cycle';
+import { cycleStatistics, gateStatus } from '../domain/cycle-report';
 import type { complaintView } from './schemas';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -52,4 +54,30 @@ export function complaintToView(s: ComplaintState, now: number): z.infer<typeof 
       })),
     },
   };
+}
+
+const TIME_KEY = /^(at|due|dueAt|deadline)$|At$/;
+
+/** Epoch-ms instants in a cycle's data become ISO 8601 strings (keys `at`, `due`, `dueAt`, `deadline`, `*At`). */
+export function isoInstants(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(isoInstants);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, TIME_KEY.test(k) && typeof v === 'number' ? iso(v) : isoInstants(v)]),
+    );
+  }
+  return value;
+}
+
+/** The API's view of a cycle: its state with ISO instants, gate status (what is missing, who still has to sign) and live statistics. */
+export function cycleToView(s: CycleState, now: number, opts: { withMeasurements?: boolean } = {}) {
+  const { cycleId, measurements, nextSeq: _nextSeq, ...rest } = s;
+  return isoInstants({
+    id: cycleId,
+    ...rest,
+    overdue: s.status === 'active' && now > s.goal.deadline,
+    gate: gateStatus(s),
+    measurementCount: measurements.length,
+    ...(opts.withMeasurements === false ? {} : { measurements, statistics: cycleStatistics(s) }),
+  }) as Record<string, unknown>;
 }

@@ -14,6 +14,8 @@ export const DEMO_USERS: { id: string; name: string; role: Role; key: string }[]
   { id: 'alice', name: 'Alice Agent', role: 'agent', key: 'demo-agent-alice-key' },
   { id: 'bob', name: 'Bob Agent', role: 'agent', key: 'demo-agent-bob-key' },
   { id: 'sam', name: 'Sam Supervisor', role: 'supervisor', key: 'demo-supervisor-sam-key' },
+  { id: 'olivia', name: 'Olivia Process Owner', role: 'process_owner', key: 'demo-owner-olivia-key' },
+  { id: 'simon', name: 'Simon Sponsor', role: 'sponsor', key: 'demo-sponsor-simon-key' },
   { id: 'ada', name: 'Ada Admin', role: 'admin', key: 'demo-admin-ada-key' },
   { id: 'audrey', name: 'Audrey Auditor', role: 'auditor', key: 'demo-auditor-audrey-key' },
   { id: 'webform', name: 'Web form integration', role: 'intake', key: 'demo-intake-webform-key' },

@@ -13,7 +13,8 @@ import type { Actor } from '../domain/actors';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
 import type { ComplaintDoc, Models } from '../db/models';
 import { hashOf, sha256Hex } from '../domain/hashing';
-import { HttpProblem, problems } from '../api/problem';
+import { problems } from '../api/problem';
+import { decodeCursor, encodeCursor } from './cursor';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
 export const TEMPORAL_DEADLINE_MS = 10_000;
@@ -28,7 +29,12 @@ export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
 
 /** Same caller + same Idempotency-Key = same complaint id, hence the same workflow id. */
 export function complaintIdFor(callerId: string, idempotencyKey: string | undefined): string {
-  return idempotencyKey ? `c_${sha256Hex(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `c_${randomBytes(12).toString('hex')}`;
+  return entityIdFor('c', callerId, idempotencyKey);
+}
+
+/** `<prefix>_` + 24 hex chars: derived from (caller, Idempotency-Key) when there is one, random otherwise. */
+export function entityIdFor(prefix: string, callerId: string, idempotencyKey: string | undefined): string {
+  return idempotencyKey ? `${prefix}_${sha256Hex(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `${prefix}_${randomBytes(12).toString('hex')}`;
 }
 
 /** How intake starts a complaint workflow (also used by the benchmark's bare-start baseline). */
@@ -145,17 +151,3 @@ export function createComplaintService({ client, models, config }: ComplaintServ
 }
 
 export type ComplaintService = ReturnType<typeof createComplaintService>;
-
-function encodeCursor(c: { k: number; id: string }): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): { k: number; id: string } {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { k: unknown; id: unknown };
-    if (typeof c.k === 'number' && typeof c.id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(c.id)) return { k: c.k, id: c.id };
-  } catch {
-    // fall through
-  }
-  throw new HttpProblem(400, 'Bad Request', 'the cursor is malformed', { code: 'VALIDATION_FAILED', errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
-}

@@ -38,7 +38,7 @@ export interface CallResult<T = any> {
 }
 
 /** API keys by user id (alice, bob, sam, ada, audrey, webform) and by role (first demo user of that role). */
-export type Keys = Record<string, string> & { agent: string; supervisor: string; admin: string; auditor: string; intake: string };
+export type Keys = Record<string, string> & { agent: string; supervisor: string; process_owner: string; sponsor: string; admin: string; auditor: string; intake: string };
 
 export function demoKeys(): Keys {
   const keys: Record<string, string> = {};
@@ -170,14 +170,18 @@ async function seedUsersOnly(models: Models, pepper: string): Promise<void> {
 
 /** Document counts of every collection a request could write to. */
 export async function collectionCounts(models: Models): Promise<Record<string, number>> {
-  const [complaints, auditEvents, outbox, slaPolicies, calendars] = await Promise.all([
+  const [complaints, auditEvents, outbox, slaPolicies, calendars, cycles, cycleMeasurements, users, apiKeys] = await Promise.all([
     models.Complaint.countDocuments({}),
     models.AuditEvent.countDocuments({}),
     models.Outbox.countDocuments({}),
     models.SlaPolicy.countDocuments({}),
     models.Calendar.countDocuments({}),
+    models.Cycle.countDocuments({}),
+    models.CycleMeasurement.countDocuments({}),
+    models.User.countDocuments({}),
+    models.ApiKey.countDocuments({}),
   ]);
-  return { complaints, audit_events: auditEvents, outbox, sla_policies: slaPolicies, calendars };
+  return { complaints, audit_events: auditEvents, outbox, sla_policies: slaPolicies, calendars, cycles, cycle_measurements: cycleMeasurements, users, api_keys: apiKeys };
 }
 
 export interface RawDelivery {

@@ -75,6 +75,8 @@ export interface WebhookDelivery {
   id: string;
   type: string;
   complaintId: string;
+  /** Set instead of complaintId on messages about an improvement cycle. */
+  cycleId?: string;
   recipients: { userIds: string[]; roles: string[] };
   data: Record<string, unknown>;
   headers: http.IncomingHttpHeaders;

@@ -25,3 +25,12 @@ const DESCRIPTIONS: Record<number, string> = {
 export function problemResponses(...codes: number[]) {
   return Object.fromEntries(codes.map((c) => [c, { description: DESCRIPTIONS[c] ?? 'error', schema: problemSchema }]));
 }
+
+const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters').optional();
+
+/** The optional Idempotency-Key header, validated like a body field (400 with path `headers.idempotency-key`). */
+export function readIdempotencyKey(header: string | undefined): string | undefined {
+  const r = idempotencyKey.safeParse(header);
+  if (!r.success) throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['headers', 'idempotency-key'] })));
+  return r.data;
+}

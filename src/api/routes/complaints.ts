@@ -4,18 +4,10 @@ import type { ComplaintService } from '../../services/complaints';
 import { type RouteSpec, defineRoute } from '../route';
 import { actionBodies, complaintIdParams, complaintList, complaintView, createComplaintBody, listComplaintsQuery } from '../schemas';
 import { complaintToView } from '../views';
-import { problemResponses } from './common';
-
-const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters').optional();
-
-function readIdempotencyKey(header: string | undefined): string | undefined {
-  const r = idempotencyKey.safeParse(header);
-  if (!r.success) throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['headers', 'idempotency-key'] })));
-  return r.data;
-}
+import { problemResponses, readIdempotencyKey } from './common';
 
 /** URL segment of each action: `add_note` -> `add-note`. */
-export const actionSlug = (type: CommandType) => type.replace(/_/g, '-');
+export const actionSlug = (type: string) => type.replace(/_/g, '-');
 
 const ACTION_SUMMARIES: Record<CommandType, string> = {
   acknowledge: 'Acknowledge: the first agent to do so becomes first responder and owner',

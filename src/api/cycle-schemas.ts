@@ -1,0 +1,181 @@
+/**
+ * Request and response schemas of the improvement-cycle API (same rules as
+ * schemas.ts: strict objects, bounded strings and arrays, ISO 8601 instants
+ * converted to epoch ms for the domain).
+ */
+import { z } from 'zod';
+import { DIRECTIONS, METRIC_TYPES } from '../domain/cycle-analysis';
+import { CYCLE_STATUSES, CYCLE_TYPES, DMAIC_PHASES, FISHBONE_CATEGORIES, PHASES } from '../domain/cycle';
+import { idString } from './schemas';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const users = (max: number) => z.array(idString).max(max);
+const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const cycleIdParams = z.strictObject({ id: idString });
+
+const goal = z.strictObject({
+  metric: text(200),
+  unit: text(50),
+  direction: z.enum(DIRECTIONS),
+  metricType: z.enum(METRIC_TYPES).default('continuous'),
+  baseline: finite,
+  target: finite,
+  deadline: instant,
+});
+
+const spcSignal = z.strictObject({
+  cycleId: idString,
+  measurementSeq: z.number().int().min(1),
+  rules: z.array(z.number().int().min(1).max(4)).min(1).max(4),
+  at: instant,
+});
+
+const settings = z.strictObject({
+  approvers: users(10).min(1).optional().describe('who signs every gate (all must approve); default: the sponsor'),
+  effectivenessWindowDays: z.number().int().min(1).max(365).default(30),
+  actionReminders: z
+    .strictObject({
+      hoursBeforeDue: z.number().int().min(0).max(24 * 30).default(24),
+      escalateToOwnerAfterHours: z.number().int().min(0).max(24 * 90).default(24),
+      escalateToSponsorAfterHours: z.number().int().min(0).max(24 * 180).default(72),
+    })
+    .prefault({}),
+  control: z
+    .strictObject({
+      periodDays: z.number().int().min(1).max(90).default(7),
+      sustainPeriods: z.number().int().min(1).max(52).default(4),
+      openPdcaOnSignal: z.boolean().default(true),
+    })
+    .prefault({}),
+});
+
+export const createCycleBody = z.strictObject({
+  type: z.enum(CYCLE_TYPES),
+  title: text(200),
+  problemStatement: text(5000),
+  area: text(200).describe('the process or service area'),
+  ownerId: idString.optional().describe('the process owner running the cycle; default: the caller'),
+  sponsorId: idString,
+  team: users(50).default([]),
+  goal,
+  evidence: z
+    .strictObject({
+      complaintIds: users(100).default([]),
+      complaintCategory: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug').nullable().default(null),
+      spcSignal: spcSignal.nullable().default(null),
+    })
+    .prefault({}),
+  settings: settings.prefault({}),
+});
+export type CreateCycleBody = z.output<typeof createCycleBody>;
+
+export const listCyclesQuery = z.strictObject({
+  type: z.enum(CYCLE_TYPES).optional(),
+  phase: z.enum(PHASES as [string, ...string[]]).optional(),
+  status: z.enum(CYCLE_STATUSES).optional(),
+  owner: idString.optional(),
+  sponsor: idString.optional(),
+  overdue: boolString.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'malformed cursor').optional(),
+});
+
+export const reportQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('json') });
+
+const values = z.array(finite).min(2).max(5000);
+const dataInput = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('discrete'), defects: z.number().int().min(0), units: z.number().int().min(1), opportunitiesPerUnit: z.number().int().min(1) }),
+  z.strictObject({ kind: z.literal('continuous'), values, lsl: finite.optional(), usl: finite.optional() }),
+]);
+const rating = z.number().int().min(1).max(10);
+
+/** Body of `POST /cycles/:id/<action>`, one per cycle action. */
+export const cycleActionBodies = {
+  record_measurements: z.strictObject({
+    measurements: z
+      .array(z.strictObject({ value: finite, at: instant.optional(), sampleSize: z.number().int().min(1).optional(), note: text(1000).optional() }))
+      .min(1)
+      .max(500),
+  }),
+  add_action: z.strictObject({ title: text(500), assigneeId: idString, dueAt: instant }),
+  complete_action: z.strictObject({ actionId: idString, note: text(2000).optional() }),
+  submit_gate: z.strictObject({ comment: text(2000).optional() }),
+  sign_gate: z.strictObject({ decision: z.enum(['approve', 'reject']), comment: text(2000), reasons: z.array(text(1000)).max(20).optional() }),
+  abandon: z.strictObject({ reason: text(2000) }),
+  add_five_whys: z.strictObject({ problem: text(1000), whys: z.array(text(1000)).min(1).max(10), rootCause: text(1000) }),
+  add_fishbone_cause: z.strictObject({ category: z.enum(FISHBONE_CATEGORIES), cause: text(1000) }),
+  add_countermeasure: z.strictObject({ description: text(2000), rootCause: text(1000).optional() }),
+  run_check: z.strictObject({}),
+  review_check: z.strictObject({ comment: text(2000) }),
+  standardize: z.strictObject({ standard: text(5000), trainees: users(200) }),
+  iterate: z.strictObject({ learnings: text(5000), deadline: instant.optional() }),
+  update_charter: z.strictObject({
+    charter: z.strictObject({
+      problem: text(5000),
+      businessCase: text(5000),
+      scopeIn: z.array(text(500)).max(50),
+      scopeOut: z.array(text(500)).max(50),
+      ctqs: z.array(z.strictObject({ name: text(200), measure: text(500), specification: text(500) })).max(50),
+      sipoc: z.array(z.strictObject({ supplier: text(200), input: text(200), process: text(200), output: text(200), customer: text(200) })).max(50),
+      milestones: z.array(z.strictObject({ phase: z.enum(DMAIC_PHASES), due: instant })).max(20),
+    }),
+  }),
+  set_data_collection_plan: z.strictObject({
+    items: z
+      .array(z.strictObject({ metric: text(200), operationalDefinition: text(2000), source: text(500), sampleSize: z.number().int().min(1), frequency: text(200) }))
+      .min(1)
+      .max(50),
+  }),
+  set_baseline: z.strictObject({ data: dataInput }),
+  set_defect_categories: z.strictObject({ categories: z.array(z.strictObject({ category: text(200), count: z.number().int().min(0) })).min(1).max(100) }),
+  add_root_cause: z.strictObject({ cause: text(1000) }),
+  verify_root_cause: z.strictObject({ rootCauseId: idString, evidence: text(5000) }),
+  add_solution: z.strictObject({ description: text(2000), rootCauseIds: z.array(idString).max(50).optional() }),
+  add_fmea_row: z.strictObject({
+    failureMode: text(500),
+    effect: text(500),
+    cause: text(500),
+    severity: rating,
+    occurrence: rating,
+    detection: rating,
+    recommendedAction: text(1000).optional(),
+  }),
+  set_pilot_data: z.strictObject({ data: dataInput }),
+  set_control_plan: z.strictObject({ metric: text(200), improvedData: values, reactionPlan: text(5000), processOwnerId: idString }),
+} as const;
+
+// ------------------------------------------------------------------ views
+
+const isoDate = z.iso.datetime();
+
+export const cycleView = z.looseObject({
+  id: z.string(),
+  version: z.number(),
+  type: z.enum(CYCLE_TYPES),
+  iteration: z.number(),
+  status: z.enum(CYCLE_STATUSES),
+  phase: z.enum(PHASES as [string, ...string[]]),
+  title: z.string(),
+  ownerId: z.string(),
+  sponsorId: z.string(),
+  overdue: z.boolean().describe('the goal deadline passed while the cycle is still in its phases'),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  gate: z.looseObject({
+    phase: z.string(),
+    status: z.enum(['open', 'pending', 'rejected']),
+    missing: z.array(z.string()).describe('artefacts the gate still needs'),
+    needsApproval: z.boolean(),
+    pendingApprovers: z.array(z.string()),
+  }),
+  artefacts: z.record(z.string(), z.unknown()),
+  actions: z.array(z.record(z.string(), z.unknown())),
+  measurements: z.array(z.record(z.string(), z.unknown())),
+  signatures: z.array(z.record(z.string(), z.unknown())),
+  statistics: z.record(z.string(), z.unknown()),
+});
+
+export const cycleList = z.object({ items: z.array(cycleView.omit({ measurements: true, statistics: true })), nextCursor: z.string().nullable() });

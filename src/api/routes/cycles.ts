@@ -1,0 +1,133 @@
+import type { z } from 'zod';
+import type { Role } from '../../domain/actors';
+import type { CycleCommandType } from '../../domain/cycle';
+import { cycleReport, reportMarkdown } from '../../domain/cycle-report';
+import type { CycleService } from '../../services/cycles';
+import { cycleActionBodies, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
+import { type RouteSpec, defineRoute } from '../route';
+import { cycleToView, isoInstants } from '../views';
+import { problemResponses, readIdempotencyKey } from './common';
+import { actionSlug } from './complaints';
+
+/** Who may send cycle actions at all; the cycle itself decides who may send which (owner, team, approvers, assignees). */
+const CYCLE_ACTORS: readonly Role[] = ['process_owner', 'sponsor', 'supervisor', 'agent'];
+const CYCLE_READERS: readonly Role[] = [...CYCLE_ACTORS, 'admin', 'auditor'];
+
+const ACTION_SUMMARIES: Record<CycleCommandType, string> = {
+  record_measurements: 'Record measurements (value, time, note; sampleSize for proportions), at any phase; checked against the control limits while monitoring',
+  add_action: 'Add an action item (title, assignee, due date): reminded before, chased when overdue, escalated to owner then sponsor',
+  complete_action: 'Complete an action item (its assignee or the owner)',
+  submit_gate: 'Submit the current phase gate (owner); refused with the list of missing artefacts, else awaits the approvers',
+  sign_gate: 'Sign the pending gate: approve, or reject with reasons (configured approvers only; never the owner)',
+  abandon: 'Abandon the cycle with a reason (owner or sponsor)',
+  add_five_whys: 'Root-cause analysis: add a 5-whys chain (PDCA Plan, DMAIC Analyze)',
+  add_fishbone_cause: 'Root-cause analysis: add a fishbone cause in one of the 6M categories (PDCA Plan, DMAIC Analyze)',
+  add_countermeasure: 'PDCA Plan: add a countermeasure',
+  run_check: 'PDCA Check: recompute the check report from the measurements',
+  review_check: 'PDCA Check: the owner reviews the check report (moves to Act)',
+  standardize: 'PDCA Act: standardize (goal met): record the new standard and who must be trained; starts the effectiveness check',
+  iterate: 'PDCA Act: start the next iteration with the learnings (goal not met); a new workflow run',
+  update_charter: 'DMAIC Define: set the charter (problem, business case, scope, CTQs, SIPOC, milestones)',
+  set_data_collection_plan: 'DMAIC Measure: set the data collection plan',
+  set_baseline: 'DMAIC Measure: set the baseline (discrete → DPMO and sigma; continuous → mean, sd, Cp/Cpk)',
+  set_defect_categories: 'DMAIC Analyze: defect counts by category (Pareto)',
+  add_root_cause: 'DMAIC Analyze: add a candidate root cause',
+  verify_root_cause: 'DMAIC Analyze: mark a root cause verified, with its evidence',
+  add_solution: 'DMAIC Improve: add a solution',
+  add_fmea_row: 'DMAIC Improve: add an FMEA row (RPN = severity × occurrence × detection)',
+  set_pilot_data: 'DMAIC Improve: pilot data, compared with the baseline',
+  set_control_plan: 'DMAIC Control: control plan; I-chart limits computed from the improved data',
+};
+
+export function cycleRoutes(service: CycleService): RouteSpec[] {
+  const create = defineRoute({
+    method: 'post',
+    path: '/cycles',
+    tag: 'cycles',
+    summary: 'Start an improvement cycle (PDCA or DMAIC)',
+    roles: ['process_owner', 'admin'],
+    body: createCycleBody,
+    headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same cycle instead of creating another' },
+    responses: {
+      201: { description: 'created', schema: cycleView },
+      200: { description: 'an earlier request with the same Idempotency-Key already created it', schema: cycleView },
+      ...problemResponses(400, 401, 403, 413, 415, 422, 503),
+    },
+    handler: async ({ body, user, req }) => {
+      const key = readIdempotencyKey(req.header('idempotency-key'));
+      const { created, state } = await service.create({ id: user.id, role: user.role }, body, key);
+      return {
+        status: created ? 201 : 200,
+        body: cycleToView(state, Date.now()),
+        headers: { location: `/cycles/${state.cycleId}`, ...(created ? {} : { 'idempotent-replayed': 'true' }) },
+      };
+    },
+  });
+
+  const list = defineRoute({
+    method: 'get',
+    path: '/cycles',
+    tag: 'cycles',
+    summary: 'Cycles, newest first; filters: type, phase, status, owner, sponsor, overdue; cursor pagination',
+    roles: CYCLE_READERS,
+    query: listCyclesQuery,
+    responses: { 200: { description: 'a page', schema: cycleList }, ...problemResponses(400, 401, 403, 503) },
+    handler: async ({ query }) => {
+      const now = Date.now();
+      const page = await service.list(query, now);
+      return { status: 200, body: { items: page.items.map((s) => cycleToView(s, now, { withMeasurements: false })), nextCursor: page.nextCursor } };
+    },
+  });
+
+  const get = defineRoute({
+    method: 'get',
+    path: '/cycles/:id',
+    tag: 'cycles',
+    summary: 'A cycle: phase, artefacts, actions, measurements, statistics, gate status',
+    roles: CYCLE_READERS,
+    params: cycleIdParams,
+    responses: { 200: { description: 'the cycle', schema: cycleView }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params }) => ({ status: 200, body: cycleToView(await service.get(params.id), Date.now()) }),
+  });
+
+  const report = defineRoute({
+    method: 'get',
+    path: '/cycles/:id/report',
+    tag: 'cycles',
+    summary: 'Readable summary: goal, baseline vs now, statistics, decisions, signatures (?format=json|markdown)',
+    roles: CYCLE_READERS,
+    params: cycleIdParams,
+    query: reportQuery,
+    responses: { 200: { description: 'the report (JSON, or text/markdown)' }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params, query }) => {
+      const state = await service.get(params.id);
+      if (query.format === 'markdown') return { status: 200, body: reportMarkdown(state), contentType: 'text/markdown; charset=utf-8' };
+      return { status: 200, body: isoInstants(cycleReport(state)) };
+    },
+  });
+
+  const actions = (Object.keys(cycleActionBodies) as CycleCommandType[]).map((type) =>
+    defineRoute({
+      method: 'post',
+      path: `/cycles/:id/${actionSlug(type)}`,
+      tag: 'cycle actions',
+      summary: ACTION_SUMMARIES[type],
+      roles: CYCLE_ACTORS,
+      params: cycleIdParams,
+      body: cycleActionBodies[type] as z.ZodType<Record<string, unknown>>,
+      headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
+      responses: {
+        200: { description: 'the cycle after the action', schema: cycleView },
+        ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
+      },
+      handler: async ({ params, body, user, req }) => {
+        const key = readIdempotencyKey(req.header('idempotency-key'));
+        const updateId = key ? `${user.id}:${key}` : undefined;
+        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, updateId);
+        return { status: 200, body: cycleToView(state, Date.now()) };
+      },
+    }),
+  );
+
+  return [create, list, get, report, ...actions];
+}

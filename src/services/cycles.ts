@@ -1,0 +1,195 @@
+/**
+ * Improvement-cycle use cases behind the HTTP layer: start a cycle workflow,
+ * send it updates, read its state (live from the workflow, or from the read
+ * model once closed) and list the read model.
+ */
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import type { FilterQuery } from 'mongoose';
+import type { Config } from '../config';
+import { CYCLE_WORKFLOW, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../contracts/cycle';
+import { cycleSearchAttributes as SA } from '../contracts/search-attributes';
+import type { Actor } from '../domain/actors';
+import { type CycleCommand, type CycleCommandType, type CycleIntake, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
+import { hashOf } from '../domain/hashing';
+import type { CycleDoc, Models } from '../db/models';
+import { type FieldError, HttpProblem, problems } from '../api/problem';
+import type { CreateCycleBody } from '../api/cycle-schemas';
+import { TEMPORAL_DEADLINE_MS, entityIdFor } from './complaints';
+import { decodeCursor, encodeCursor } from './cursor';
+
+export interface CycleServiceDeps {
+  client: Client;
+  models: Models;
+  config: Config;
+}
+
+const invalid = (errors: FieldError[]) => new HttpProblem(400, 'Bad Request', 'the request is invalid', { code: 'VALIDATION_FAILED', errors });
+
+/** User ids a command refers to, with their field paths: each must be a known user. */
+function userRefs(cmd: CycleCommand): [string, string][] {
+  switch (cmd.type) {
+    case 'add_action':
+      return [['body.assigneeId', cmd.assigneeId]];
+    case 'standardize':
+      return cmd.trainees.map((t, i) => [`body.trainees.${i}`, t]);
+    case 'set_control_plan':
+      return [['body.processOwnerId', cmd.processOwnerId]];
+    default:
+      return [];
+  }
+}
+
+export function createCycleService({ client, models, config }: CycleServiceDeps) {
+  const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
+
+  /** 422 naming every referenced user id that does not exist. */
+  async function requireUsers(refs: [string, string][]): Promise<void> {
+    if (refs.length === 0) return;
+    const ids = [...new Set(refs.map(([, id]) => id))];
+    const found = new Set((await models.User.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((u) => u._id));
+    const errors = refs.filter(([, id]) => !found.has(id)).map(([path, id]) => ({ path, message: `unknown user ${id}` }));
+    if (errors.length > 0) throw problems.unprocessable('the request refers to users that do not exist', 'UNKNOWN_USER', errors);
+  }
+
+  async function create(actor: Actor, body: CreateCycleBody, idempotencyKey?: string): Promise<{ created: boolean; state: CycleState }> {
+    const cycleId = entityIdFor('y', actor.id, idempotencyKey);
+    const receivedAt = Date.now();
+    const ownerId = body.ownerId ?? actor.id;
+    const intake: CycleIntake = {
+      cycleId,
+      type: body.type,
+      title: body.title,
+      problemStatement: body.problemStatement,
+      area: body.area,
+      ownerId,
+      sponsorId: body.sponsorId,
+      team: body.team,
+      goal: body.goal,
+      evidence: body.evidence,
+      settings: { ...DEFAULT_CYCLE_SETTINGS, ...body.settings, approvers: body.settings.approvers ?? [body.sponsorId] },
+      createdBy: actor,
+      receivedAt,
+    };
+    const errors = intakeProblems(intake).map((p) => ({ path: `body.${p.path}`, message: p.message }));
+    if (body.goal.deadline <= receivedAt) errors.push({ path: 'body.goal.deadline', message: 'the deadline must be in the future' });
+    if (errors.length > 0) throw invalid(errors);
+    await requireUsers([
+      ['body.ownerId', ownerId],
+      ['body.sponsorId', body.sponsorId],
+      ...intake.settings.approvers.map((u, i): [string, string] => [`body.settings.approvers.${i}`, u]),
+      ...body.team.map((u, i): [string, string] => [`body.team.${i}`, u]),
+    ]);
+
+    const requestHash = hashOf(body);
+    const input: CycleWorkflowInput = { intake };
+    try {
+      await withDeadline(() =>
+        client.workflow.start(CYCLE_WORKFLOW, {
+          args: [input],
+          taskQueue: config.temporal.taskQueue,
+          workflowId: cycleWorkflowId(cycleId),
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          memo: { requestHash },
+          typedSearchAttributes: [
+            { key: SA.type, value: intake.type },
+            { key: SA.phase, value: intake.type === 'pdca' ? 'plan' : 'define' },
+            { key: SA.status, value: 'active' },
+            { key: SA.owner, value: ownerId },
+            { key: SA.sponsor, value: intake.sponsorId },
+          ],
+        }),
+      );
+      return { created: true, state: { ...openCycle(intake, receivedAt).state, version: 0 } };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
+      const description = await withDeadline(() => client.workflow.getHandle(cycleWorkflowId(cycleId)).describe());
+      if (description.memo?.requestHash !== requestHash) {
+        throw problems.unprocessable('this Idempotency-Key was already used with a different request body', 'IDEMPOTENCY_KEY_REUSED');
+      }
+      return { created: false, state: await get(cycleId) };
+    }
+  }
+
+  /** A closed cycle's state from the read model, measurements re-attached from their collection. */
+  async function fromReadModel(doc: { state: unknown }): Promise<CycleState> {
+    const state = doc.state as CycleState;
+    const measurements = await models.CycleMeasurement.find({ cycleId: state.cycleId }, { _id: 0, cycleId: 0 }).sort({ seq: 1 }).lean();
+    return { ...state, measurements: measurements.map((m) => ({ ...m, at: new Date(m.at).getTime() })) as CycleState['measurements'] };
+  }
+
+  async function get(cycleId: string): Promise<CycleState> {
+    const doc = await models.Cycle.findById(cycleId, { state: 1, status: 1 }).lean();
+    if (doc && CLOSED_CYCLE_STATUSES.includes(doc.status as CycleState['status'])) return fromReadModel(doc);
+    try {
+      return await withDeadline(() => client.workflow.getHandle(cycleWorkflowId(cycleId)).query(getCycleQuery));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        if (doc) return fromReadModel(doc);
+        throw problems.notFound(`cycle ${cycleId} does not exist`);
+      }
+      throw err;
+    }
+  }
+
+  async function act<T extends CycleCommandType>(cycleId: string, actor: Actor, command: Extract<CycleCommand, { type: T }>, updateId?: string): Promise<CycleState> {
+    await requireUsers(userRefs(command));
+    const handle = client.workflow.getHandle(cycleWorkflowId(cycleId));
+    const update = cycleUpdates[command.type] as typeof cycleUpdates.abandon;
+    try {
+      // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
+      await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command } as never], updateId }));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        const doc = await models.Cycle.findById(cycleId, { status: 1 }).lean();
+        if (doc) throw problems.conflict(`cycle ${cycleId} is ${doc.status}; no further actions are possible`, 'INVALID_TRANSITION');
+        throw problems.notFound(`cycle ${cycleId} does not exist`);
+      }
+      throw err;
+    }
+    return get(cycleId);
+  }
+
+  interface ListFilters {
+    type?: string;
+    phase?: string;
+    status?: string;
+    owner?: string;
+    sponsor?: string;
+    overdue?: boolean;
+    limit: number;
+    cursor?: string;
+  }
+
+  /** Cycles, newest first, filtered; keyset-paginated. */
+  async function list(f: ListFilters, now = Date.now()): Promise<{ items: CycleState[]; nextCursor: string | null }> {
+    const and: FilterQuery<CycleDoc>[] = [];
+    if (f.type) and.push({ type: f.type });
+    if (f.phase) and.push({ phase: f.phase });
+    if (f.status) and.push({ status: f.status });
+    if (f.owner) and.push({ ownerId: f.owner });
+    if (f.sponsor) and.push({ sponsorId: f.sponsor });
+    if (f.overdue !== undefined) {
+      const overdue = { status: 'active', deadline: { $lt: new Date(now) } };
+      and.push(f.overdue ? overdue : { $nor: [overdue] });
+    }
+    if (f.cursor) {
+      const c = decodeCursor(f.cursor);
+      and.push({ $or: [{ createdAt: { $lt: new Date(c.k) } }, { createdAt: new Date(c.k), _id: { $lt: c.id } }] });
+    }
+    const docs = await models.Cycle.find(and.length ? { $and: and } : {}, { state: 1, createdAt: 1 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(f.limit + 1)
+      .lean();
+    const page = docs.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((d) => d.state as CycleState),
+      nextCursor: docs.length > f.limit && last ? encodeCursor({ k: new Date(last.createdAt).getTime(), id: last._id }) : null,
+    };
+  }
+
+  return { create, get, act, list };
+}
+
+export type CycleService = ReturnType<typeof createCycleService>;
