@@ -13,7 +13,8 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
 describe('replay of recorded histories', () => {
   it('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.filter((f) => f.startsWith('cycle-')).length).toBeGreaterThanOrEqual(2);
   });
 
   it.each(files)('given the recorded history %s, when replayed on the current workflow code, then it replays deterministically', async (file) => {
