@@ -167,7 +167,7 @@ export const cycleView = z.looseObject({
   gate: z.looseObject({
     phase: z.string(),
     status: z.enum(['open', 'pending', 'rejected']),
-    missing: z.array(z.string()).describe('artefacts the gate still needs'),
+    missing: z.array(z.string()).optional().describe('artefacts the gate still needs (not in list items)'),
     needsApproval: z.boolean(),
     pendingApprovers: z.array(z.string()),
   }),
@@ -175,6 +175,7 @@ export const cycleView = z.looseObject({
   actions: z.array(z.record(z.string(), z.unknown())),
   measurements: z.array(z.record(z.string(), z.unknown())),
   signatures: z.array(z.record(z.string(), z.unknown())),
+  measurementCount: z.number(),
   statistics: z.record(z.string(), z.unknown()),
 });
 

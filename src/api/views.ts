@@ -69,15 +69,22 @@ export function isoInstants(value: unknown): unknown {
   return value;
 }
 
-/** The API's view of a cycle: its state with ISO instants, gate status (what is missing, who still has to sign) and live statistics. */
-export function cycleToView(s: CycleState, now: number, opts: { withMeasurements?: boolean } = {}) {
+/**
+ * The API's view of a cycle: its state with ISO instants, gate status (what
+ * is missing, who still has to sign) and live statistics. List items come
+ * from the read model, which has no measurements: they carry the stored
+ * count, and neither statistics nor the missing-artefact list (which depends
+ * on measurements).
+ */
+export function cycleToView(s: CycleState, now: number, list?: { measurementCount: number }) {
   const { cycleId, measurements, nextSeq: _nextSeq, ...rest } = s;
+  const { missing, ...gate } = gateStatus(s);
   return isoInstants({
     id: cycleId,
     ...rest,
     overdue: s.status === 'active' && now > s.goal.deadline,
-    gate: gateStatus(s),
-    measurementCount: measurements.length,
-    ...(opts.withMeasurements === false ? {} : { measurements, statistics: cycleStatistics(s) }),
+    ...(list
+      ? { gate, measurementCount: list.measurementCount }
+      : { gate: { ...gate, missing }, measurementCount: measurements.length, measurements, statistics: cycleStatistics(s) }),
   }) as Record<string, unknown>;
 }

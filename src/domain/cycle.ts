@@ -193,7 +193,8 @@ export interface Artefacts {
   checkReport: CheckReport | null;
   checkReview: { by: string; at: number; comment: string } | null;
   standard: { description: string; trainees: string[]; by: string; at: number } | null;
-  effectiveness: { windowEndsAt: number; result: 'pending' | 'held' | 'failed'; evaluatedAt: number | null; mean: number | null; n: number; reason: string | null } | null;
+  /** `fromSeq`: the first measurement that counts (a re-standardization starts a fresh window). */
+  effectiveness: { windowEndsAt: number; fromSeq: number; result: 'pending' | 'held' | 'failed'; evaluatedAt: number | null; mean: number | null; n: number; reason: string | null } | null;
   charter: Charter | null;
   dataCollectionPlan: DataCollectionItem[];
   baseline: { input: DataInput; stats: DataStats } | null;
@@ -870,7 +871,7 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
         artefacts: {
           ...a,
           standard: { description: cmd.standard, trainees: cmd.trainees, by: actor.id, at: now },
-          effectiveness: { windowEndsAt, result: 'pending', evaluatedAt: null, mean: null, n: 0, reason: null },
+          effectiveness: { windowEndsAt, fromSeq: s.measurements.length + 1, result: 'pending', evaluatedAt: null, mean: null, n: 0, reason: null },
         },
       };
       return commit(s, next, 'standardized', actor, now, { standard: cmd.standard, trainees: cmd.trainees, effectivenessWindowEndsAt: windowEndsAt });
@@ -1117,7 +1118,7 @@ function fireOne(s: CycleState, item: DueItem, now: number): CycleApplied {
       ]);
     case 'effectiveness': {
       const eff = s.artefacts.effectiveness!;
-      const window = s.measurements.filter((m) => m.iteration === s.iteration && m.stage === 'effectiveness_check');
+      const window = s.measurements.filter((m) => m.seq >= eff.fromSeq && m.stage === 'effectiveness_check');
       const held = window.length > 0 && meetsTarget(s.goal, seriesMean(s.goal.metricType, points(window)));
       const mean = window.length > 0 ? seriesMean(s.goal.metricType, points(window)) : null;
       const reason = window.length === 0 ? 'no measurements during the effectiveness window' : held ? null : `the mean ${mean} does not meet the target ${s.goal.target}`;

@@ -162,7 +162,7 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
   }
 
   /** Cycles, newest first, filtered; keyset-paginated. */
-  async function list(f: ListFilters, now = Date.now()): Promise<{ items: CycleState[]; nextCursor: string | null }> {
+  async function list(f: ListFilters, now = Date.now()): Promise<{ items: { state: CycleState; measurementCount: number }[]; nextCursor: string | null }> {
     const and: FilterQuery<CycleDoc>[] = [];
     if (f.type) and.push({ type: f.type });
     if (f.phase) and.push({ phase: f.phase });
@@ -177,14 +177,14 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       const c = decodeCursor(f.cursor);
       and.push({ $or: [{ createdAt: { $lt: new Date(c.k) } }, { createdAt: new Date(c.k), _id: { $lt: c.id } }] });
     }
-    const docs = await models.Cycle.find(and.length ? { $and: and } : {}, { state: 1, createdAt: 1 })
+    const docs = await models.Cycle.find(and.length ? { $and: and } : {}, { state: 1, createdAt: 1, measurementCount: 1 })
       .sort({ createdAt: -1, _id: -1 })
       .limit(f.limit + 1)
       .lean();
     const page = docs.slice(0, f.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((d) => d.state as CycleState),
+      items: page.map((d) => ({ state: d.state as CycleState, measurementCount: d.measurementCount })),
       nextCursor: docs.length > f.limit && last ? encodeCursor({ k: new Date(last.createdAt).getTime(), id: last._id }) : null,
     };
   }

@@ -75,7 +75,7 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     handler: async ({ query }) => {
       const now = Date.now();
       const page = await service.list(query, now);
-      return { status: 200, body: { items: page.items.map((s) => cycleToView(s, now, { withMeasurements: false })), nextCursor: page.nextCursor } };
+      return { status: 200, body: { items: page.items.map((i) => cycleToView(i.state, now, { measurementCount: i.measurementCount })), nextCursor: page.nextCursor } };
     },
   });
 
