@@ -129,7 +129,7 @@ function summarise(type: MetricType, points: readonly MeasurementPoint[]): Sampl
 }
 
 /** Tests "after differs from before" with the test that fits the data; a test that cannot run says why. */
-function significance(goal: SmartGoal, before: readonly MeasurementPoint[], after: readonly MeasurementPoint[]): SignificanceTest {
+function significance(goal: SmartGoal, before: readonly MeasurementPoint[], after: readonly MeasurementPoint[], baselineMean: number): SignificanceTest {
   const verdict = (pValue: number) => ({ pValue, alpha: ALPHA, significant: pValue < ALPHA });
   try {
     if (goal.metricType === 'proportion') {
@@ -147,7 +147,8 @@ function significance(goal: SmartGoal, before: readonly MeasurementPoint[], afte
       const r = welchTTest(values, before.map((p) => p.value));
       return { name: 'welch_t', statistic: r.t, df: r.df, ...verdict(r.pValue) };
     }
-    const r = oneSampleTTest(values, goal.baseline);
+    // One baseline value (the goal's, or a single measurement): test against the baseline the report shows.
+    const r = oneSampleTTest(values, baselineMean);
     return { name: 'one_sample_t', statistic: r.t, df: r.df, ...verdict(r.pValue) };
   } catch (err) {
     if (err instanceof StatisticsError) return { name: 'none', reason: err.message };
@@ -157,8 +158,9 @@ function significance(goal: SmartGoal, before: readonly MeasurementPoint[], afte
 
 /**
  * The Check phase's evaluation. `before`: measurements taken before the change
- * (the Plan phase); when there are none the goal's baseline value stands in and
- * a one-sample test is used. `after`: measurements since the change.
+ * (the Plan phase); when there are none the goal's baseline value stands in.
+ * With fewer than two baseline values a continuous metric gets a one-sample
+ * test against the baseline the report shows. `after`: measurements since the change.
  */
 export function checkReport(goal: SmartGoal, before: readonly MeasurementPoint[], after: readonly MeasurementPoint[], now: number): CheckReport {
   if (after.length === 0) throw new DomainError(ErrorCode.INVALID_ACTION, 'no measurements since the change: record post-change measurements first');
@@ -172,7 +174,7 @@ export function checkReport(goal: SmartGoal, before: readonly MeasurementPoint[]
     direction: goal.direction,
     improvementPct: improvementPct(goal.direction, baseline.mean, afterSummary.mean),
     goalMet: meetsTarget(goal, afterSummary.mean),
-    test: significance(goal, before, after),
+    test: significance(goal, before, after, baseline.mean),
   };
 }
 

@@ -726,7 +726,9 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     case 'record_measurements': {
       if (s.goal.metricType === 'proportion') {
         cmd.measurements.forEach((m, i) => {
-          if (m.sampleSize === undefined) fail(ErrorCode.INVALID_ACTION, `measurements[${i}]: a proportion metric needs sampleSize`);
+          if (m.sampleSize === undefined || !Number.isSafeInteger(m.sampleSize) || m.sampleSize < 1) {
+            fail(ErrorCode.INVALID_ACTION, `measurements[${i}]: a proportion metric needs sampleSize, a whole number >= 1`);
+          }
           if (m.value < 0 || m.value > 1) fail(ErrorCode.INVALID_ACTION, `measurements[${i}]: a proportion must be in [0, 1]`);
         });
       }
@@ -1082,7 +1084,10 @@ export function fireDueCycleTimers(state: CycleState, now: number): CycleApplied
   for (let guard = 0; guard < 10_000; guard++) {
     const item = upcoming(s)[0];
     if (!item || item.at > now) break;
-    const applied = fireOne(s, item, now);
+    // A timer that became applicable late (an action commissioned after its reminder was due) is
+    // recorded when it fires, never before the transition that made it applicable: the audit trail
+    // stays in time order.
+    const applied = fireOne(s, { ...item, at: Math.max(item.at, s.updatedAt) }, now);
     s = applied.state;
     transitions.push(...applied.transitions);
   }
@@ -1108,7 +1113,9 @@ function fireOne(s: CycleState, item: DueItem, now: number): CycleApplied {
             : last.key === 'ownerEscalation'
               ? (['action.escalated', [s.ownerId], 'owner'] as const)
               : (['action.escalated', [s.sponsorId, s.ownerId], 'sponsor'] as const);
-      return commit(s, { ...s, actions }, `action_${last.key === 'reminder' ? 'reminder' : last.key === 'overdue' ? 'overdue' : 'escalated'}`, SYSTEM_ACTOR, last.at, { ...data, level }, [
+      // item.at is never before the last transition (see fireDueCycleTimers).
+      const when = Math.max(last.at, item.at);
+      return commit(s, { ...s, actions }, `action_${last.key === 'reminder' ? 'reminder' : last.key === 'overdue' ? 'overdue' : 'escalated'}`, SYSTEM_ACTOR, when, { ...data, level }, [
         notify(type, [...who], { ...data, level }),
       ]);
     }

@@ -15,6 +15,8 @@ import {
   mean,
   median,
   normalCdf,
+  oneProportionZTest,
+  oneSampleTTest,
   pChart,
   pareto,
   pp,
@@ -494,5 +496,61 @@ describe('FMEA', () => {
     throwsStatistics(() => riskPriorityNumber(5, 11, 5), /occurrence must be an integer in 1\.\.10/);
     throwsStatistics(() => riskPriorityNumber(5, 5, 2.5), /detection must be an integer in 1\.\.10/);
     throwsStatistics(() => riskPriorityNumber(5, 5, NaN), /detection/);
+  });
+});
+
+describe('one-sample tests', () => {
+  it('given Montgomery & Runger\'s golf-club restitution data (n = 15, μ0 = 0.82), when running the one-sample t-test, then t0 = 2.72 on 14 df', () => {
+    // Montgomery & Runger, Applied Statistics and Probability for Engineers, §9-3 (t-test on the mean),
+    // golf-club coefficient of restitution: x̄ = 0.83725, s = 0.02456, t0 = 2.72, one-sided 0.005 < P < 0.01.
+    // Full-precision expected values computed independently with SciPy 1.17 (scipy.stats.ttest_1samp):
+    // t = 2.718978782525142, two-sided p = 0.016626737363021643.
+    const cor = [0.8411, 0.8191, 0.8182, 0.8125, 0.875, 0.858, 0.8532, 0.8483, 0.8276, 0.7983, 0.8042, 0.873, 0.8282, 0.8359, 0.866];
+    const r = oneSampleTTest(cor, 0.82);
+    expect(r.df).toBe(14);
+    expect(r.t).toBeCloseTo(2.72, 2);
+    expect(r.t).toBeCloseTo(2.718978782525142, 10);
+    expect(r.meanDifference).toBeCloseTo(0.83724 - 0.82, 12);
+    expect(r.pValue).toBeCloseTo(0.016626737363021643, 10);
+    expect(r.pValue / 2).toBeGreaterThan(0.005); // the textbook's one-sided bracket
+    expect(r.pValue / 2).toBeLessThan(0.01);
+  });
+
+  it('given two values (df = 1), when running the one-sample t-test, then the Cauchy closed form p = 1 - 2·atan|t|/π', () => {
+    // [1, 3] against 0: mean 2, s = √2, t = 2 / (√2 / √2) = 2.
+    const r = oneSampleTTest([1, 3], 0);
+    expect(r.t).toBeCloseTo(2, 14);
+    expect(r.df).toBe(1);
+    expect(r.pValue).toBeCloseTo(1 - (2 * Math.atan(2)) / Math.PI, 13);
+    expect(oneSampleTTest([3, 1], 4).t).toBeCloseTo(-2, 14);
+  });
+
+  it('given Montgomery & Runger\'s semiconductor fallout (4 defective of 200, p0 = 0.05), when running the one-proportion z-test, then z0 = -1.95', () => {
+    // Montgomery & Runger, Applied Statistics and Probability for Engineers, §9-5 (tests on a population proportion):
+    // z0 = (4 - 200·0.05) / √(200·0.05·0.95) = -1.95, one-sided P = Φ(-1.95) = 0.0256.
+    // Full-precision two-sided p = 0.051575863620877 from SciPy 1.17 (2·scipy.stats.norm.cdf(z)) and Python's math.erfc.
+    const r = oneProportionZTest(4, 200, 0.05);
+    expect(r.z).toBeCloseTo(-1.95, 2);
+    expect(r.z).toBeCloseTo(-6 / Math.sqrt(9.5), 14);
+    expect(r.pValue).toBeCloseTo(0.051575863620877, 12);
+    expect(r.pValue / 2).toBeCloseTo(0.0256, 3);
+  });
+
+  it('given the mirror-image count above p0, when running the one-proportion z-test, then the same p with the opposite sign of z', () => {
+    const below = oneProportionZTest(4, 200, 0.05);
+    const above = oneProportionZTest(16, 200, 0.05);
+    expect(above.z).toBeCloseTo(-below.z, 14);
+    expect(above.pValue).toBeCloseTo(below.pValue, 14);
+    expect(oneProportionZTest(10, 200, 0.05)).toEqual({ z: 0, pValue: 1 });
+  });
+
+  it('given invalid input, when running a one-sample test, then StatisticsError', () => {
+    throwsStatistics(() => oneSampleTTest([1], 0), /values needs at least 2 values/);
+    throwsStatistics(() => oneSampleTTest([2, 2, 2], 1), /zero variance/);
+    throwsStatistics(() => oneSampleTTest([1, 2], NaN), /mu0 must be a finite number/);
+    throwsStatistics(() => oneProportionZTest(5, 10, 0), /p0 must be strictly between 0 and 1/);
+    throwsStatistics(() => oneProportionZTest(5, 10, 1), /p0 must be strictly between 0 and 1/);
+    throwsStatistics(() => oneProportionZTest(11, 10, 0.5), /successes must be an integer in 0\.\.10/);
+    throwsStatistics(() => oneProportionZTest(0, 0, 0.5), /n must be an integer >= 1/);
   });
 });
