@@ -98,6 +98,8 @@ async function start(opts: StartOptions = {}) {
     const s = await handle.query(getCycleQuery);
     return s.version >= 1 ? s : null;
   }, 20_000, 'cycle created');
+  // The query answers from memory at once; the creation is persisted by an activity right after.
+  await eventually(async () => (await audit(cycleId)).length >= 1, 20_000, 'creation persisted');
   return { handle, cycleId, intake, createdAt: first.createdAt, firstRunId: handle.firstExecutionRunId };
 }
 
