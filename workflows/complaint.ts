@@ -37,6 +37,7 @@ import {
 } from '../src/domain/complaint';
 import { toFailure } from './failures';
 import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
+import { createRequestLog } from './request-log';
 
 const { resolveSlaPolicies, recordTransitions } = proxyActivities<ComplaintActivities>(PERSISTENCE_ACTIVITY);
 const { deliverNotifications } = proxyActivities<ComplaintActivities>(DELIVERY_ACTIVITY);
@@ -46,6 +47,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   const provisional: ComplaintState = { ...openComplaint(input.intake, {}, intakeInstant(input.intake, Date.now())).state, version: 0 };
 
   setHandler(getComplaintQuery, () => state ?? provisional);
+
+  // Retried requests are recognised across continue-as-new (see createRequestLog).
+  const requests = createRequestLog(input.appliedRequestIds);
 
   // One persistence activity at a time per complaint, in version order (see createPersister).
   const persister = createPersister<ComplaintState, Transition>({
@@ -70,10 +74,12 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
   for (const type of Object.keys(complaintUpdates) as CommandType[]) {
     setHandler(
       complaintUpdates[type] as UpdateDefinition<ComplaintState, [ActionRequest]>,
-      async ({ actor, command }: ActionRequest) => {
+      async ({ actor, command, requestId }: ActionRequest) => {
         await condition(() => state !== undefined);
+        if (requests.has(requestId)) return state!;
         try {
           const applied = applyCommand(state!, command, actor, Date.now());
+          requests.add(requestId);
           await persist(applied);
           return applied.state;
         } catch (err) {
@@ -83,9 +89,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
       {
         // Reject illegal actions before they reach history. Before the first state
         // exists (a few ms after start) the handler re-checks.
-        validator: ({ actor, command }: ActionRequest) => {
+        validator: ({ actor, command, requestId }: ActionRequest) => {
           if (command?.type !== type) throw ApplicationFailure.create({ message: `command.type must be ${type}`, type: 'INVALID_ACTION', nonRetryable: true });
-          if (!state) return;
+          if (!state || requests.has(requestId)) return;
           try {
             applyCommand(state, command, actor, Date.now());
           } catch (err) {
@@ -106,7 +112,7 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await persister.settled();
-      await continueAsNew<typeof complaintWorkflow>({ intake: input.intake, resume: state });
+      await continueAsNew<typeof complaintWorkflow>({ intake: input.intake, resume: state, appliedRequestIds: requests.ids() });
     }
     const seen = state!.version;
     const wakeAt = nextTimerAt(state!);

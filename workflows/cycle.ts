@@ -38,12 +38,14 @@ import {
 import { DomainError, ErrorCode } from '../src/domain/errors';
 import { toFailure } from './failures';
 import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
+import { createRequestLog } from './request-log';
 
 const { recordCycleTransitions } = proxyActivities<CycleActivities>(PERSISTENCE_ACTIVITY);
 const { deliverNotifications } = proxyActivities<CycleActivities>(DELIVERY_ACTIVITY);
 
 /** Default history bound; Temporal's own continue-as-new suggestion applies too. */
 export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
+
 
 const withoutMeasurements = (s: CycleState): CycleState => ({ ...s, measurements: [] });
 
@@ -78,15 +80,21 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
   // Queued before any update handler can run, so the creation is always persisted first.
   const created = opened ? persist(opened) : Promise.resolve();
 
+  // An iteration starts a new run: retried requests are recognised across runs (see createRequestLog).
+  const requests = createRequestLog(input.appliedRequestIds);
+
   const result = (): CycleUpdateResult => ({ cycleId: state.cycleId, version: state.version, iteration: state.iteration, status: state.status, phase: state.phase });
   const context = () => ({ now: Date.now(), runId: workflowInfo().runId });
 
   for (const type of Object.keys(cycleUpdates) as CycleCommandType[]) {
     setHandler(
       cycleUpdates[type] as UpdateDefinition<CycleUpdateResult, [CycleActionRequest]>,
-      async ({ actor, command }: CycleActionRequest) => {
+      async ({ actor, command, requestId }: CycleActionRequest) => {
+        if (requests.has(requestId)) return result();
         try {
-          await persist(applyCycleCommand(state, command, actor, context()));
+          const applied = applyCycleCommand(state, command, actor, context());
+          requests.add(requestId);
+          await persist(applied);
           return result();
         } catch (err) {
           throw toFailure(err);
@@ -94,8 +102,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
       },
       {
         // Illegal actions are rejected before they reach history.
-        validator: ({ actor, command }: CycleActionRequest) => {
+        validator: ({ actor, command, requestId }: CycleActionRequest) => {
           if (command?.type !== type) throw toFailure(new DomainError(ErrorCode.INVALID_ACTION, `command.type must be ${type}`));
+          if (requests.has(requestId)) return; // a retry: answered with the current state
           try {
             applyCycleCommand(state, command, actor, context());
           } catch (err) {
@@ -115,7 +124,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
       // A new iteration always starts a new run (its lineage names this run); a long history is cut the same way.
       await condition(allHandlersFinished);
       await persister.settled();
-      await continueAsNew<typeof cycleWorkflow>({ ...input, resume: state });
+      await continueAsNew<typeof cycleWorkflow>({ ...input, resume: state, appliedRequestIds: requests.ids() });
     }
     const seen = state.version;
     const wakeAt = nextCycleTimerAt(state);

@@ -56,9 +56,9 @@ export function complaintToView(s: ComplaintState, now: number): z.infer<typeof 
   };
 }
 
-const TIME_KEY = /^(at|due|dueAt|deadline)$|At$/;
+const TIME_KEY = /^(at|due|dueAt|deadline)$|At$|Since$/;
 
-/** Epoch-ms instants in a cycle's data become ISO 8601 strings (keys `at`, `due`, `dueAt`, `deadline`, `*At`). */
+/** Epoch-ms instants in a cycle's data become ISO 8601 strings (keys `at`, `due`, `dueAt`, `deadline`, `*At`, `*Since`). */
 export function isoInstants(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(isoInstants);
   if (value && typeof value === 'object') {

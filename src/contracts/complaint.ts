@@ -13,6 +13,8 @@ export interface ComplaintWorkflowInput {
   intake: ComplaintIntake;
   /** Set when the workflow continues as new: the state to carry on from. */
   resume?: ComplaintState;
+  /** Request ids already applied, carried across runs (Temporal de-duplicates update ids within one run only). */
+  appliedRequestIds?: string[];
 }
 
 /** Workflow ids derive from complaint ids, so the id alone finds the workflow. */
@@ -26,6 +28,8 @@ export const getComplaintQuery = defineQuery<ComplaintState>('getComplaint');
 export interface ActionRequest<T extends CommandType = CommandType> {
   actor: Actor;
   command: Extract<ComplaintCommand, { type: T }>;
+  /** The caller's idempotency id; one already applied (in this run or an earlier one) is answered with the current state. */
+  requestId?: string;
 }
 
 /** One Temporal Update per agent action; each answers with the state after it. */

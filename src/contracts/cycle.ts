@@ -14,6 +14,8 @@ export interface CycleWorkflowInput {
   resume?: CycleState;
   /** Continue as new once the history has this many events (Temporal's own suggestion also counts). */
   maxHistoryEvents?: number;
+  /** Request ids already applied, carried across runs (Temporal de-duplicates update ids within one run only). */
+  appliedRequestIds?: string[];
 }
 
 export function cycleWorkflowId(cycleId: string): string {
@@ -26,6 +28,12 @@ export const getCycleQuery = defineQuery<CycleState>('getCycle');
 export interface CycleActionRequest<T extends CycleCommandType = CycleCommandType> {
   actor: Actor;
   command: Extract<CycleCommand, { type: T }>;
+  /**
+   * The caller's idempotency id (from the HTTP Idempotency-Key). A request id
+   * already applied, in this run or an earlier one, is answered with the
+   * current state instead of being applied again.
+   */
+  requestId?: string;
 }
 
 /**

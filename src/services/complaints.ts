@@ -97,7 +97,8 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     const update = complaintUpdates[command.type] as typeof complaintUpdates.acknowledge;
     try {
       // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
-      return await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command } as never], updateId }));
+      // The workflow also remembers it across runs (continue-as-new), so a retry never applies twice.
+      return await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Complaint.findById(complaintId, { status: 1 }).lean();

@@ -71,13 +71,17 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       createdBy: actor,
       receivedAt,
     };
-    const errors = intakeProblems(intake).map((p) => ({ path: `body.${p.path}`, message: p.message }));
+    const approversGiven = body.settings.approvers !== undefined;
+    const errors = intakeProblems(intake)
+      // Approvers defaulted from the sponsor: name the sponsor, not a field the client never sent.
+      .filter((p) => approversGiven || !p.path.startsWith('settings.approvers'))
+      .map((p) => ({ path: `body.${p.path}`, message: p.message }));
     if (body.goal.deadline <= receivedAt) errors.push({ path: 'body.goal.deadline', message: 'the deadline must be in the future' });
     if (errors.length > 0) throw invalid(errors);
     await requireUsers([
       ['body.ownerId', ownerId],
       ['body.sponsorId', body.sponsorId],
-      ...intake.settings.approvers.map((u, i): [string, string] => [`body.settings.approvers.${i}`, u]),
+      ...(approversGiven ? intake.settings.approvers.map((u, i): [string, string] => [`body.settings.approvers.${i}`, u]) : []),
       ...body.team.map((u, i): [string, string] => [`body.team.${i}`, u]),
     ]);
 
@@ -138,7 +142,8 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     const update = cycleUpdates[command.type] as typeof cycleUpdates.abandon;
     try {
       // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
-      await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command } as never], updateId }));
+      // The workflow also remembers it across runs (an iteration is a new run), so a retry never applies twice.
+      await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Cycle.findById(cycleId, { status: 1 }).lean();

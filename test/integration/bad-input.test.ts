@@ -6,6 +6,7 @@
  */
 import type { Role } from '../../src/domain/actors';
 import { type ApiStack, type CallOptions, type CallResult, collectionCounts, startApiStack } from '../helpers/api';
+import { CYCLE_ENDPOINTS, openApiOperation } from '../helpers/cycle-endpoints';
 import { eventually } from '../helpers/stack';
 
 type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; code?: string; errors?: { path: string; message: string }[] };
@@ -559,6 +560,8 @@ describe('bad input', () => {
         ['get', '/healthz'],
         ['get', '/readyz'],
         ...ENDPOINTS.map((e) => [e.method.toLowerCase(), e.route.split(' ')[1]!.replace(/:(\w+)/g, '{$1}')]),
+        // The improvement-cycle routes, from the table cycle-bad-input.test.ts runs against.
+        ...CYCLE_ENDPOINTS.map((e) => openApiOperation(e.route)),
       ];
       for (const [method, path] of expected) {
         expect({ path, method, op: res.body.paths[path!]?.[method!] !== undefined }).toEqual({ path, method, op: true });
@@ -567,6 +570,10 @@ describe('bad input', () => {
       expect(documented.sort()).toEqual(expected.map(([m, p]) => `${m} ${p}`).sort());
       for (const e of ENDPOINTS.filter((x) => x.body)) {
         expect(res.body.paths[e.route.split(' ')[1]!.replace(/:(\w+)/g, '{$1}')]![e.method.toLowerCase()]!.requestBody).toBeDefined();
+      }
+      for (const e of CYCLE_ENDPOINTS) {
+        const [method, path] = openApiOperation(e.route);
+        expect({ route: e.route, requestBody: res.body.paths[path]![method]!.requestBody !== undefined }).toEqual({ route: e.route, requestBody: e.body !== undefined });
       }
     });
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('continue-as-new', () => {
-  it('given a complaint with many notes, when its history passes the suggested size, then it continues as new with its state, and the lifecycle and audit trail go on unbroken', async () => {
+  it('given a complaint with many notes, when its history passes the suggested size, then it continues as new with its state, a retried request is still applied once, and the lifecycle and audit trail go on unbroken', async () => {
     const client = new Client({ connection });
     const complaintId = uniqueId('c');
     const handle = await client.workflow.start(COMPLAINT_WORKFLOW, {
@@ -57,6 +57,8 @@ describe('continue-as-new', () => {
     const alice = { id: 'alice', role: 'agent' as const };
     await eventually(async () => (await handle.query(getComplaintQuery)).version >= 1 || null, 20_000, 'registered');
     await handle.executeUpdate(complaintUpdates.acknowledge, { args: [{ actor: alice, command: { type: 'acknowledge' } }] });
+    // A note sent with an idempotency id in the first run; its retry comes after the continue-as-new below.
+    const first = await handle.executeUpdate(complaintUpdates.add_note, { args: [{ actor: alice, command: { type: 'add_note', text: 'note 0', visibility: 'internal' }, requestId: 'alice:retry-me' }], updateId: 'alice:retry-me' });
 
     const latest = client.workflow.getHandle(complaintWorkflowId(complaintId)); // follows the newest run
     const NOTES = 40;
@@ -66,17 +68,21 @@ describe('continue-as-new', () => {
     }
     const description = await latest.describe();
     expect(description.runId).not.toBe(firstRunId);
+    // The retry reaches the new run, where Temporal no longer knows the update id: the workflow does.
+    const retried = await latest.executeUpdate(complaintUpdates.add_note, { args: [{ actor: alice, command: { type: 'add_note', text: 'note 0', visibility: 'internal' }, requestId: 'alice:retry-me' }], updateId: 'alice:retry-me' });
+    expect(retried.notes.filter((n) => n.text === 'note 0')).toHaveLength(1);
+    expect(retried.version).toBeGreaterThan(first.version);
 
     const state = await latest.query(getComplaintQuery);
-    expect(state.version).toBe(2 + NOTES);
-    expect(state.notes.map((n) => n.text)).toEqual(Array.from({ length: NOTES }, (_, i) => `note ${i + 1}`));
+    expect(state.version).toBe(3 + NOTES);
+    expect(state.notes.map((n) => n.text)).toEqual(['note 0', ...Array.from({ length: NOTES }, (_, i) => `note ${i + 1}`)]);
     expect(state.firstResponderId).toBe('alice');
     expect(state.sla!.active.policyId).toBe('any');
 
     const resolved = await latest.executeUpdate(complaintUpdates.resolve, { args: [{ actor: alice, command: { type: 'resolve', summary: 'done' } }] });
-    expect(resolved.version).toBe(3 + NOTES);
+    expect(resolved.version).toBe(4 + NOTES);
     const audit = await models.AuditEvent.find({ entityId: complaintId }).sort({ seq: 1 }).lean();
-    expect(audit.map((e) => e.seq)).toEqual(Array.from({ length: 3 + NOTES }, (_, i) => i + 1));
-    await eventually(async () => (await models.Complaint.findById(complaintId).lean())?.version === 3 + NOTES || null, 20_000, 'read model at the last version');
+    expect(audit.map((e) => e.seq)).toEqual(Array.from({ length: 4 + NOTES }, (_, i) => i + 1));
+    await eventually(async () => (await models.Complaint.findById(complaintId).lean())?.version === 4 + NOTES || null, 20_000, 'read model at the last version');
   });
 });
