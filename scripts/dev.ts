@@ -103,7 +103,7 @@ qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; da
   MongoDB (FerretDB) ${ferret.uri}/qualityloop
 
 Demo users and API keys (Authorization: Bearer <key>):
-${DEMO_USERS.map((u) => `  ${u.role.padEnd(10)} ${u.id.padEnd(8)} ${u.key}`).join('\n')}
+${DEMO_USERS.map((u) => `  ${u.role.padEnd(13)} ${u.id.padEnd(8)} ${u.key}`).join('\n')}
 
 Try:
   curl -s -X POST http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${DEMO_USERS.find((u) => u.role === 'intake')!.key}' \\
