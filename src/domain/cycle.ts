@@ -86,7 +86,8 @@ export interface EvidenceLinks {
   spcSignal: SpcSignalRef | null;
 }
 
-export interface CycleIntake {
+/** What a cycle is about and who runs it: given at creation, carried in its state. */
+export interface CycleDefinition {
   cycleId: string;
   type: CycleType;
   title: string;
@@ -99,6 +100,9 @@ export interface CycleIntake {
   evidence: EvidenceLinks;
   settings: CycleSettings;
   createdBy: Actor;
+}
+
+export interface CycleIntake extends CycleDefinition {
   /** When the API received the request (epoch ms). */
   receivedAt?: number;
   /** A cycle opened automatically from another cycle's control signal. */
@@ -240,24 +244,12 @@ export interface LineageEntry {
   actions: ActionItem[];
 }
 
-export interface CycleState {
-  cycleId: string;
-  type: CycleType;
+export interface CycleState extends CycleDefinition {
   version: number;
   iteration: number;
   status: CycleStatus;
   phase: Phase;
-  title: string;
-  problemStatement: string;
-  area: string;
-  ownerId: string;
-  sponsorId: string;
-  team: string[];
-  goal: SmartGoal;
-  evidence: EvidenceLinks;
-  settings: CycleSettings;
   createdAt: number;
-  createdBy: Actor;
   updatedAt: number;
   iterationStartedAt: number;
   phaseStartedAt: number;
@@ -460,24 +452,14 @@ export function openCycle(intake: CycleIntake, now: number): CycleApplied {
   const problems = intakeProblems(intake);
   if (problems.length > 0) fail(ErrorCode.INVALID_ACTION, problems.map((p) => `${p.path}: ${p.message}`).join('; '));
   const phase = phasesOf(intake.type)[0]!;
+  const { receivedAt: _receivedAt, parentCycleId, ...definition } = intake;
   const state: CycleState = {
-    cycleId: intake.cycleId,
-    type: intake.type,
+    ...definition,
     version: 1,
     iteration: 1,
     status: 'active',
     phase,
-    title: intake.title,
-    problemStatement: intake.problemStatement,
-    area: intake.area,
-    ownerId: intake.ownerId,
-    sponsorId: intake.sponsorId,
-    team: intake.team,
-    goal: intake.goal,
-    evidence: intake.evidence,
-    settings: intake.settings,
     createdAt: now,
-    createdBy: intake.createdBy,
     updatedAt: now,
     iterationStartedAt: now,
     phaseStartedAt: now,
@@ -493,7 +475,7 @@ export function openCycle(intake: CycleIntake, now: number): CycleApplied {
     monitoring: null,
     linkedCycles: [],
     lineage: [],
-    parentCycleId: intake.parentCycleId ?? null,
+    parentCycleId: parentCycleId ?? null,
   };
   const details = { type: intake.type, title: intake.title, ownerId: intake.ownerId, sponsorId: intake.sponsorId, goal: intake.goal, evidence: intake.evidence, parentCycleId: state.parentCycleId };
   return { state, transitions: [{ version: 1, action: 'create', actor: intake.createdBy, at: now, before: null, after: summary(state), details, notifications: [] }] };

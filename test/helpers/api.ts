@@ -219,3 +219,35 @@ export async function startRawWebhookReceiver() {
 export function webhookSignature(secret: string, raw: string): string {
   return `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 }
+
+/** An RFC 9457 problem as the API sends it (domain details such as `missing` ride along). */
+export type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; code?: string; errors?: { path: string; message: string }[]; missing?: string[] };
+
+/** Asserts a problem+json answer with `status` and, when given, `code` (whose type URI derives from it). */
+export function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
+  expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
+  expect(res.body.type.length).toBeGreaterThan(0);
+  if (code) {
+    expect(res.body.code).toBe(code);
+    expect(res.body.type).toBe(`https://qualityloop.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`);
+  }
+}
+
+/** The field paths a validation problem names. */
+export const errorPaths = (res: CallResult<Problem>): string[] => (res.body.errors ?? []).map((e) => e.path);
+
+/**
+ * A sender for requests that must be rejected: each call checks the problem
+ * and that `snapshot` (everything the request could change) is unchanged.
+ */
+export function rejectionChecker(stack: () => ApiStack, snapshot: () => Promise<unknown>) {
+  return async (method: string, path: string, opts: CallOptions, status: number, code?: string): Promise<CallResult<Problem>> => {
+    const before = await snapshot();
+    const res = await stack().call<Problem>(method, path, opts);
+    expectProblem(res, status, code);
+    expect(await snapshot()).toEqual(before);
+    return res;
+  };
+}

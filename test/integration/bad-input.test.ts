@@ -5,11 +5,10 @@
  * message, policy or calendar, and no workflow started.
  */
 import type { Role } from '../../src/domain/actors';
-import { type ApiStack, type CallOptions, type CallResult, collectionCounts, startApiStack } from '../helpers/api';
+import { type ApiStack, type Problem, collectionCounts, errorPaths, expectProblem, rejectionChecker, startApiStack } from '../helpers/api';
 import { CYCLE_ENDPOINTS, openApiOperation } from '../helpers/cycle-endpoints';
 import { eventually } from '../helpers/stack';
 
-type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; code?: string; errors?: { path: string; message: string }[] };
 
 const MISSING_ID = 'c_000000000000000000000000';
 const BAD_IDS = [encodeURIComponent('bad id!'), 'x'.repeat(65)];
@@ -353,22 +352,8 @@ describe('bad input', () => {
     return { ...counts, workflows, fixtureVersion: doc?.version, fixtureStatus: doc?.status };
   }
 
-  function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
-    expect(res.body.type.length).toBeGreaterThan(0);
-    if (code) expect(res.body.code).toBe(code);
-  }
-
   /** Sends a request that must be rejected, and checks that it changed nothing. */
-  async function rejected(method: string, path: string, opts: CallOptions, status: number, code?: string): Promise<CallResult<Problem>> {
-    const before = await snapshot();
-    const res = await stack.call<Problem>(method, path, opts);
-    expectProblem(res, status, code);
-    expect(await snapshot()).toEqual(before);
-    return res;
-  }
+  const rejected = rejectionChecker(() => stack, snapshot);
 
   const keyOf = (role: Role) => stack.keys[role];
 
@@ -393,7 +378,6 @@ describe('bad input', () => {
         return ep.method === 'POST' ? { path: ep.path(MISSING_ID), body: ep.body?.() } : { path: ep.path() };
     }
   }
-  const errorPaths = (res: CallResult<Problem>) => (res.body.errors ?? []).map((e) => e.path);
 
   describe.each(ENDPOINTS.map((e) => [e.route, e] as const))('%s', (_route, ep) => {
     const validBody = () => ep.body?.();

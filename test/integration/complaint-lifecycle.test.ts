@@ -7,11 +7,10 @@ import type { z } from 'zod';
 import type { complaintView } from '../../src/api/schemas';
 import { complaintWorkflowId } from '../../src/contracts/complaint';
 import type { ComplaintState } from '../../src/domain/complaint';
-import { type ApiStack, type CallOptions, type CallResult, startApiStack, startRawWebhookReceiver, webhookSignature } from '../helpers/api';
+import { type ApiStack, type CallOptions, type Problem, expectProblem, startApiStack, startRawWebhookReceiver, webhookSignature } from '../helpers/api';
 import { eventually, uniqueId } from '../helpers/stack';
 
 type View = z.infer<typeof complaintView>;
-type Problem = { type: string; title: string; status: number; detail?: string; code?: string; errors?: { path: string; message: string }[] };
 
 const MINUTE = 60_000;
 
@@ -24,13 +23,6 @@ function newComplaint(overrides: Record<string, unknown> = {}) {
     description: 'The parcel never arrived.',
     ...overrides,
   };
-}
-
-function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
-  if (code) expect(res.body.code).toBe(code);
 }
 
 /** Small HTTP vocabulary shared by the describe blocks. */

@@ -8,11 +8,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { cycleWorkflowId, getCycleQuery } from '../../src/contracts/cycle';
 import { type CycleCommandType, type CycleState, artefactHash } from '../../src/domain/cycle';
 import { entityIdFor } from '../../src/services/complaints';
-import { type ApiStack, type CallOptions, type CallResult, collectionCounts, startApiStack } from '../helpers/api';
+import { type ApiStack, type CallOptions, type CallResult, type Problem, collectionCounts, errorPaths, expectProblem, startApiStack } from '../helpers/api';
 import { ACTION_DUE, CYCLE_DEADLINE, VALID_ACTION_BODIES, actionSlug, cycleWithGoal, validCharter, validCycle } from '../helpers/cycle-endpoints';
 import { eventually, uniqueId } from '../helpers/stack';
 
-type Problem = { type: string; title: string; status: number; detail?: string; code?: string; errors?: { path: string; message: string }[]; missing?: string[] };
 /** The cycle view (loosely typed: the API answers JSON with ISO instants). */
 type View = Record<string, any>;
 type Page = { items: View[]; nextCursor: string | null };
@@ -22,16 +21,6 @@ const BEFORE = [10.2, 9.8, 10.5, 9.9, 10.1];
 const AFTER_MISSED = [8.9, 9.2, 8.7, 9.0, 9.1];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const points = (values: number[]) => ({ measurements: values.map((value) => ({ value })) });
-
-function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
-  expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
-  if (code) {
-    expect(res.body.code).toBe(code);
-    expect(res.body.type).toBe(`https://qualityloop.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`);
-  }
-}
 
 /** Small HTTP vocabulary shared by the describe blocks. */
 function api(stack: () => ApiStack) {
@@ -689,7 +678,7 @@ describe('cycle intake refused', () => {
     return res;
   }
   const errorsOf = (res: CallResult<Problem>) => res.body.errors ?? [];
-  const pathsOf = (res: CallResult<Problem>) => errorsOf(res).map((e) => e.path);
+  const pathsOf = errorPaths;
 
   it('given a sponsor who does not exist, then 422 UNKNOWN_USER on body.sponsorId and nothing is written', async () => {
     const res = await refused(validCycle({ sponsorId: 'ghost' }), 422, 'UNKNOWN_USER');

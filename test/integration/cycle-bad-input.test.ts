@@ -6,11 +6,10 @@
  * started, and the fixture cycle the actions are aimed at keeps its version.
  */
 import type { Role } from '../../src/domain/actors';
-import { type ApiStack, type CallOptions, type CallResult, collectionCounts, startApiStack } from '../helpers/api';
+import { type ApiStack, type Problem, collectionCounts, errorPaths, expectProblem, rejectionChecker, startApiStack } from '../helpers/api';
 import { CYCLE_ENDPOINTS, type CycleEndpoint, MISSING_CYCLE_ID, VALID_ACTION_BODIES, validCycle } from '../helpers/cycle-endpoints';
 import { eventually } from '../helpers/stack';
 
-type Problem = { type: string; title: string; status: number; detail?: string; instance?: string; code?: string; errors?: { path: string; message: string }[] };
 
 const BAD_IDS = [encodeURIComponent('bad id!'), 'x'.repeat(65), encodeURIComponent('{"$gt":""}')];
 /** The fixture cycle is created by olivia with this Idempotency-Key, so replaying its creation writes nothing. */
@@ -40,22 +39,8 @@ describe('cycle bad input', () => {
     return { ...counts, workflows, fixtureVersion: doc?.version, fixturePhase: doc?.phase, fixtureStatus: doc?.status, fixtureGate: doc?.gateStatus };
   }
 
-  function expectProblem(res: CallResult<Problem>, status: number, code?: string): void {
-    expect({ status: res.status, body: res.body }).toEqual({ status, body: expect.anything() });
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toEqual(expect.objectContaining({ type: expect.any(String), title: expect.any(String), status }));
-    expect(res.body.type.length).toBeGreaterThan(0);
-    if (code) expect(res.body.code).toBe(code);
-  }
-
   /** Sends a request that must be rejected, and checks that it changed nothing. */
-  async function rejected(method: string, path: string, opts: CallOptions, status: number, code?: string): Promise<CallResult<Problem>> {
-    const before = await snapshot();
-    const res = await stack.call<Problem>(method, path, opts);
-    expectProblem(res, status, code);
-    expect(await snapshot()).toEqual(before);
-    return res;
-  }
+  const rejected = rejectionChecker(() => stack, snapshot);
 
   const keyOf = (role: Role) => stack.keys[role];
   const pathOf = (ep: CycleEndpoint, id = fixture.id) => ep.path(id);
@@ -69,7 +54,6 @@ describe('cycle bad input', () => {
     if (ep.route === 'POST /cycles') return { path: ep.path(''), body: validCycle(), headers: { 'idempotency-key': FIXTURE_KEY } };
     return { path: ep.path(MISSING_CYCLE_ID), body: ep.body?.() };
   }
-  const errorPaths = (res: CallResult<Problem>) => (res.body.errors ?? []).map((e) => e.path);
 
   it('given the endpoint table, then it covers every cycle route: create, list, get, report and 23 actions', () => {
     expect(CYCLE_ENDPOINTS).toHaveLength(27);

@@ -14,8 +14,9 @@ import {
   openComplaint,
   slaStatus,
 } from '../../src/domain/complaint';
-import { DomainError, ErrorCode } from '../../src/domain/errors';
+import { ErrorCode } from '../../src/domain/errors';
 import type { Severity, SlaPolicySnapshot } from '../../src/domain/sla-policy';
+import { expectDomainError } from '../helpers/domain';
 
 // ----------------------------------------------------------------- fixtures
 
@@ -90,19 +91,6 @@ const REQUEST_INFO: ComplaintCommand = { type: 'request_info', message: 'which i
 const REPLY: ComplaintCommand = { type: 'customer_replied', message: 'invoice 42' };
 const RESOLVE: ComplaintCommand = { type: 'resolve', summary: 'refunded' };
 const REOPEN: ComplaintCommand = { type: 'reopen', reason: 'refund missing' };
-
-/** Runs `fn`, expecting a DomainError with `code`. */
-function expectDomainError(fn: () => unknown, code: ErrorCode): DomainError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  expect((caught as DomainError).code).toBe(code);
-  return caught as DomainError;
-}
 
 /** Expects the command to be rejected with `code` and the input state to be left untouched. */
 function expectRejected(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, minute: number, code: ErrorCode): void {

@@ -13,8 +13,9 @@ import {
   seriesMean,
   statistic,
 } from '../../src/domain/cycle-analysis';
-import { DomainError, ErrorCode } from '../../src/domain/errors';
+import { ErrorCode } from '../../src/domain/errors';
 import { StatisticsError, individualsLimits, normalCdf, studentTTwoSidedP, twoProportionZTest, welchTTest } from '../../src/domain/statistics';
+import { expectDomainError } from '../helpers/domain';
 
 // ----------------------------------------------------------------- fixtures
 
@@ -28,19 +29,6 @@ const HIGHER: SmartGoal = { metric: 'CSAT', unit: 'points', direction: 'higher_i
 const PROPORTION: SmartGoal = { metric: 'reopen rate', unit: 'share', direction: 'lower_is_better', metricType: 'proportion', baseline: 0.12, target: 0.08, deadline: Date.UTC(2026, 2, 1) };
 
 const pts = (...values: number[]) => values.map((value) => ({ value }));
-
-/** Runs `fn`, expecting a DomainError with `code`. */
-function expectDomainError(fn: () => unknown, code: ErrorCode): DomainError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  expect((caught as DomainError).code).toBe(code);
-  return caught as DomainError;
-}
 
 /** Every number anywhere in `value` is finite (no NaN, no infinity). */
 function expectAllFinite(value: unknown): void {

@@ -35,6 +35,7 @@ import {
   twoProportionZTest,
   welchTTest,
 } from '../../src/domain/statistics';
+import { expectDomainError } from '../helpers/domain';
 
 // ----------------------------------------------------------------- fixtures
 
@@ -87,19 +88,6 @@ const measure = (measurements: NewMeasurement[]): CycleCommand => ({ type: 'reco
 const SUBMIT: CycleCommand = { type: 'submit_gate', comment: 'ready' };
 const APPROVE: CycleCommand = { type: 'sign_gate', decision: 'approve', comment: 'agreed' };
 const reject = (...reasons: string[]): CycleCommand => ({ type: 'sign_gate', decision: 'reject', comment: 'not yet', reasons });
-
-/** Runs `fn`, expecting a DomainError with `code`. */
-function expectDomainError(fn: () => unknown, code: ErrorCode): DomainError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(DomainError);
-  expect((caught as DomainError).code).toBe(code);
-  return caught as DomainError;
-}
 
 /** Expects the command to be refused with `code` and the input state to be left untouched. */
 function expectRejected(s: CycleState, cmd: CycleCommand, actor: Actor, now: number, code: ErrorCode): DomainError {

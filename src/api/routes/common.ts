@@ -1,4 +1,7 @@
+import type { Request } from 'express';
 import { z } from 'zod';
+import type { AuthUser } from '../auth';
+import type { Reply } from '../route';
 
 export const problemSchema = z.object({
   type: z.string(),
@@ -33,4 +36,24 @@ export function readIdempotencyKey(header: string | undefined): string | undefin
   const r = idempotencyKey.safeParse(header);
   if (!r.success) throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['headers', 'idempotency-key'] })));
   return r.data;
+}
+
+/** The documented answers of an idempotent creation. */
+export function creationResponses(schema: z.ZodType, noun: string) {
+  return {
+    201: { description: 'created', schema },
+    200: { description: `an earlier request with the same Idempotency-Key already created the ${noun}`, schema },
+    ...problemResponses(400, 401, 403, 413, 415, 422, 503),
+  };
+}
+
+/** The reply of an idempotent creation: 201, or 200 + Idempotent-Replayed when the key was seen before. */
+export function creationReply(created: boolean, body: unknown, location: string): Reply {
+  return { status: created ? 201 : 200, body, headers: { location, ...(created ? {} : { 'idempotent-replayed': 'true' }) } };
+}
+
+/** An action's request id: the caller's Idempotency-Key scoped to the caller; the workflow applies it once. */
+export function actionRequestId(req: Request, user: AuthUser): string | undefined {
+  const key = readIdempotencyKey(req.header('idempotency-key'));
+  return key ? `${user.id}:${key}` : undefined;
 }

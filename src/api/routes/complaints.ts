@@ -4,7 +4,7 @@ import type { ComplaintService } from '../../services/complaints';
 import { type RouteSpec, defineRoute } from '../route';
 import { actionBodies, complaintIdParams, complaintList, complaintView, createComplaintBody, listComplaintsQuery } from '../schemas';
 import { complaintToView } from '../views';
-import { problemResponses, readIdempotencyKey } from './common';
+import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
 
 /** URL segment of each action: `add_note` -> `add-note`. */
 export const actionSlug = (type: string) => type.replace(/_/g, '-');
@@ -32,19 +32,11 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     roles: ['intake', 'agent', 'supervisor'],
     body: createComplaintBody,
     headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same complaint instead of creating another' },
-    responses: {
-      201: { description: 'created', schema: complaintView },
-      200: { description: 'an earlier request with the same Idempotency-Key already created it', schema: complaintView },
-      ...problemResponses(400, 401, 403, 413, 415, 422, 503),
-    },
+    responses: creationResponses(complaintView, 'complaint'),
     handler: async ({ body, user, req }) => {
       const key = readIdempotencyKey(req.header('idempotency-key'));
       const { created, state } = await service.create({ id: user.id, role: user.role }, body, key);
-      return {
-        status: created ? 201 : 200,
-        body: complaintToView(state, Date.now()),
-        headers: { location: `/complaints/${state.complaintId}`, ...(created ? {} : { 'idempotent-replayed': 'true' }) },
-      };
+      return creationReply(created, complaintToView(state, Date.now()), `/complaints/${state.complaintId}`);
     },
   });
 
@@ -89,9 +81,7 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
       handler: async ({ params, body, user, req }) => {
-        const key = readIdempotencyKey(req.header('idempotency-key'));
-        const updateId = key ? `${user.id}:${key}` : undefined;
-        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, updateId);
+        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
         return { status: 200, body: complaintToView(state, Date.now()) };
       },
     }),

@@ -6,7 +6,7 @@ import type { CycleService } from '../../services/cycles';
 import { cycleActionBodies, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
 import { type RouteSpec, defineRoute } from '../route';
 import { cycleToView, isoInstants } from '../views';
-import { problemResponses, readIdempotencyKey } from './common';
+import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
 import { actionSlug } from './complaints';
 
 /** Who may send cycle actions at all; the cycle itself decides who may send which (owner, team, approvers, assignees). */
@@ -48,19 +48,11 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     roles: ['process_owner', 'admin'],
     body: createCycleBody,
     headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same cycle instead of creating another' },
-    responses: {
-      201: { description: 'created', schema: cycleView },
-      200: { description: 'an earlier request with the same Idempotency-Key already created it', schema: cycleView },
-      ...problemResponses(400, 401, 403, 413, 415, 422, 503),
-    },
+    responses: creationResponses(cycleView, 'cycle'),
     handler: async ({ body, user, req }) => {
       const key = readIdempotencyKey(req.header('idempotency-key'));
       const { created, state } = await service.create({ id: user.id, role: user.role }, body, key);
-      return {
-        status: created ? 201 : 200,
-        body: cycleToView(state, Date.now()),
-        headers: { location: `/cycles/${state.cycleId}`, ...(created ? {} : { 'idempotent-replayed': 'true' }) },
-      };
+      return creationReply(created, cycleToView(state, Date.now()), `/cycles/${state.cycleId}`);
     },
   });
 
@@ -121,9 +113,7 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
       handler: async ({ params, body, user, req }) => {
-        const key = readIdempotencyKey(req.header('idempotency-key'));
-        const updateId = key ? `${user.id}:${key}` : undefined;
-        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, updateId);
+        const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
         return { status: 200, body: cycleToView(state, Date.now()) };
       },
     }),
