@@ -5,6 +5,7 @@
  */
 import type { CycleState, CycleTransition, Measurement } from '../src/domain/cycle';
 import { insertIfAbsent } from '../src/db/models';
+import { cycleParticipants } from '../src/domain/access';
 import { type NotificationDeps, createNotificationDelivery } from './notifications';
 import { recordAuditAndOutbox, writeReadModel } from './records';
 
@@ -42,6 +43,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       gateStatus: s.gate.status,
       measurementCount: input.measurementCount,
       parentCycleId: s.parentCycleId,
+      participants: cycleParticipants(s),
       createdAt: new Date(s.createdAt),
       updatedAt: new Date(s.updatedAt),
       closedAt: s.closedAt === null ? null : new Date(s.closedAt),

@@ -3,10 +3,11 @@
  * and outbox messages keyed by (stream, version, index), and a read model
  * written only forward in version. All idempotent under activity retries.
  */
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Model } from 'mongoose';
 import { type Models, insertIfAbsent } from '../src/db/models';
 import type { Actor, Role } from '../src/domain/actors';
+import { chainEvents } from '../src/domain/audit-chain';
 
 /** What every workflow transition carries (complaint and cycle transitions both fit). */
 export interface RecordedTransition {
@@ -29,26 +30,17 @@ export interface EntityRef {
 
 export const outboxId = (entityId: string, version: number, index: number) => `${entityId}:${version}:${index}`;
 
-/** Inserts the transitions' audit events and outbox messages (existing ones are left as they are). Returns the outbox ids. */
+export const auditEventId = (stream: string, seq: number) => `${stream}:${seq}`;
+
+/**
+ * Appends the transitions to the entity's audit stream (seq = the workflow's
+ * version, chained onto the stored previous event) and inserts their outbox
+ * messages. A retry recomputes the same hashes, so existing events are left
+ * as they are; an existing event with a different hash would be a fork and
+ * fails the activity for good. Returns the outbox ids.
+ */
 export async function recordAuditAndOutbox(models: Models, ref: EntityRef, transitions: RecordedTransition[]): Promise<{ outboxIds: string[] }> {
-  const now = new Date();
-  await insertIfAbsent(
-    models.AuditEvent,
-    transitions.map((t) => ({
-      _id: `${ref.stream}:${t.version}`,
-      stream: ref.stream,
-      seq: t.version,
-      entityType: ref.entityType,
-      entityId: ref.entityId,
-      action: t.action,
-      actor: t.actor,
-      at: new Date(t.at),
-      before: t.before,
-      after: t.after,
-      details: t.details,
-      recordedAt: now,
-    })),
-  );
+  await appendAuditEvents(models, ref, transitions);
   const entityField = ref.entityType === 'complaint' ? 'complaintId' : 'cycleId';
   const outbox = transitions.flatMap((t) =>
     t.notifications.map((n, i) => ({
@@ -67,6 +59,43 @@ export async function recordAuditAndOutbox(models: Models, ref: EntityRef, trans
   );
   await insertIfAbsent(models.Outbox, outbox);
   return { outboxIds: outbox.map((o) => o._id) };
+}
+
+async function appendAuditEvents(models: Models, ref: EntityRef, transitions: RecordedTransition[]): Promise<void> {
+  if (transitions.length === 0) return;
+  const first = transitions[0]!.version;
+  let prevHash: string | null = null;
+  if (first > 1) {
+    // The persister writes one batch at a time per entity, so the previous event is stored.
+    const prev = await models.AuditEvent.findById(auditEventId(ref.stream, first - 1), { hash: 1 }).lean();
+    if (!prev?.hash) throw new Error(`audit stream ${ref.stream} has no event ${first - 1} to chain event ${first} onto`);
+    prevHash = prev.hash;
+  }
+  const chained = chainEvents(
+    transitions.map((t) => ({
+      stream: ref.stream,
+      seq: t.version,
+      entityType: ref.entityType,
+      entityId: ref.entityId,
+      action: t.action,
+      actor: { id: t.actor.id, role: t.actor.role },
+      at: new Date(t.at).toISOString(),
+      before: t.before,
+      after: t.after,
+      details: t.details,
+    })),
+    prevHash,
+  );
+  const recordedAt = new Date();
+  const docs = chained.map((e) => ({ _id: auditEventId(e.stream, e.seq), ...e, at: new Date(e.at), recordedAt }));
+  const { inserted } = await insertIfAbsent(models.AuditEvent, docs);
+  if (inserted === docs.length) return;
+  const stored = await models.AuditEvent.find({ _id: { $in: docs.map((d) => d._id) } }, { hash: 1 }).lean();
+  const storedHash = new Map(stored.map((d) => [d._id, d.hash]));
+  const forked = docs.find((d) => storedHash.get(d._id) !== d.hash);
+  if (forked) {
+    throw ApplicationFailure.nonRetryable(`audit event ${forked._id} already exists with a different hash: the stream would fork`, 'AUDIT_CHAIN_FORK');
+  }
 }
 
 /**

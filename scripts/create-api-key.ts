@@ -3,7 +3,7 @@
  * the user if needed and issues a new API key, printed once (only its hash is
  * stored). Uses the same QL_* configuration as the API.
  */
-import { generateApiKey, issueApiKey } from '../src/api/auth';
+import { issueApiKey } from '../src/api/auth';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { ROLES, type Role } from '../src/domain/actors';
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const models = await connectDatabase(config.mongo.uri);
   await models.User.updateOne({ _id: userId }, { $setOnInsert: { name, role: role as Role, createdAt: new Date() } }, { upsert: true });
   const expiresAt = days ? new Date(Date.now() + Number(days) * 86_400_000) : null;
-  const key = await issueApiKey(models, config.secrets.apiKeyPepper, userId, generateApiKey(), expiresAt);
+  const { key, keyId } = await issueApiKey(models, config.secrets.apiKeyPepper, userId, { expiresAt, label: 'create-api-key' });
+  console.error(`key ${keyId} for ${userId} (shown once; revoke with POST /admin/keys/${keyId}/revoke):`);
   console.log(key);
   await models.connection.close();
 }

@@ -5,7 +5,7 @@
  * ./data and survives restarts. Ctrl-C stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV_VARS, loadConfig } from '../src/config';
@@ -17,10 +17,25 @@ const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'data');
 const port = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 
-function devSecrets(): { pepper: string; webhook: string } {
+interface DevSecrets {
+  pepper: string;
+  webhook: string;
+  /** Ed25519 key pair for audit digests (PKCS#8 / SPKI DER, base64). */
+  auditSigningKey: string;
+  auditPublicKey: string;
+}
+
+function devSecrets(): DevSecrets {
   const file = path.join(DATA, 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = { pepper: randomBytes(24).toString('hex'), webhook: randomBytes(24).toString('hex') };
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  if (stored.pepper && stored.webhook && stored.auditSigningKey && stored.auditPublicKey) return stored as DevSecrets;
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const secrets: DevSecrets = {
+    pepper: stored.pepper ?? randomBytes(24).toString('hex'),
+    webhook: stored.webhook ?? randomBytes(24).toString('hex'),
+    auditSigningKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    auditPublicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
 }
@@ -77,6 +92,10 @@ async function main(): Promise<void> {
     [ENV_VARS.temporalUiUrl]: temporal.uiUrl,
     [ENV_VARS.apiKeyPepper]: secrets.pepper,
     [ENV_VARS.webhookSecret]: secrets.webhook,
+    [ENV_VARS.auditSigningKey]: secrets.auditSigningKey,
+    [ENV_VARS.auditPublicKey]: secrets.auditPublicKey,
+    // Digests every 5 minutes in development, so GET /audit/digests/latest soon has one.
+    [ENV_VARS.auditDigestIntervalMinutes]: process.env[ENV_VARS.auditDigestIntervalMinutes] ?? '5',
     [ENV_VARS.logLevel]: process.env[ENV_VARS.logLevel] ?? 'info',
   };
   const config = loadConfig(env);

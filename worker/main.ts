@@ -2,10 +2,12 @@
  * Worker process: runs complaint workflows and their activities. Scale out by
  * starting more of these against the same Temporal namespace and task queue.
  */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { createLogger } from '../src/logger';
+import { ensureDigestSchedule } from '../src/services/audit-schedule';
 import { createWorker } from './run';
 import { runMain } from '../src/main';
 
@@ -16,6 +18,10 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createWorker({ config, models, connection, workflowBundlePath: process.env.QL_WORKFLOW_BUNDLE || undefined });
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  await ensureDigestSchedule(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config);
+  await clientConnection.close();
+  log.info({ everyMinutes: config.audit.digestIntervalMinutes, signing: !!config.audit.signingKey }, 'audit digest schedule ensured');
   // Worker.run() handles SIGINT/SIGTERM: it stops polling and lets running tasks finish.
   await worker.run();
   await connection.close();

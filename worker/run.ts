@@ -2,6 +2,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities';
 import type { Config } from '../src/config';
 import type { Models } from '../src/db/models';
+import { digestSigner } from '../src/services/audit-keys';
 
 /**
  * Creates the qualityloop worker. Workflow code comes either from a prebuilt
@@ -28,6 +29,7 @@ export async function createWorker(opts: {
       models,
       webhookUrls: config.notifications.webhookUrls,
       webhookSecret: config.secrets.webhookSecret,
+      signer: digestSigner(config),
     }),
     ...opts.extra,
   });

@@ -12,14 +12,19 @@ import type { Models } from '../db/models';
 import type { Logger } from '../logger';
 import { createComplaintService } from '../services/complaints';
 import { createCycleService } from '../services/cycles';
-import { authenticate } from './auth';
+import { type Authenticator, createAuthenticator } from './auth';
 import { buildOpenApi } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
-import { mountRoutes } from './route';
+import { securityHeaders, createRateLimiter } from './hardening';
+import { type RouteSpec, mountRoutes } from './route';
+import { adminRoutes } from './routes/admin';
+import { auditIntegrityRoutes } from './routes/audit';
+import { auditSearchRoutes } from './routes/audit-search';
 import { catalogRoutes } from './routes/catalog';
 import { complaintRoutes } from './routes/complaints';
 import { cycleRoutes } from './routes/cycles';
 import { healthRoutes } from './routes/health';
+import { historyRoutes } from './routes/history';
 
 export const BODY_LIMIT = '64kb';
 
@@ -30,7 +35,29 @@ export interface AppDeps {
   log: Logger;
 }
 
-export function createApp({ config, models, client, log }: AppDeps): express.Express {
+/** What route modules may use. */
+export interface RouteDeps extends AppDeps {
+  auth: Authenticator;
+  complaints: ReturnType<typeof createComplaintService>;
+  cycles: ReturnType<typeof createCycleService>;
+}
+
+/** Every route of the API (also used to generate the OpenAPI document and docs/permissions.md). */
+export function buildRoutes(deps: RouteDeps): RouteSpec[] {
+  return [
+    ...healthRoutes(deps.models, deps.client),
+    ...complaintRoutes(deps.complaints),
+    ...cycleRoutes(deps.cycles),
+    ...historyRoutes(deps),
+    ...catalogRoutes(deps.models),
+    ...auditSearchRoutes(deps),
+    ...auditIntegrityRoutes(deps),
+    ...adminRoutes(deps),
+  ];
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const { config, models, client, log } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: no operator injection through the query
@@ -38,23 +65,25 @@ export function createApp({ config, models, client, log }: AppDeps): express.Exp
   app.use((req, res, next) => {
     const id = /^[\w-]{1,64}$/.test(req.header('x-request-id') ?? '') ? req.header('x-request-id')! : randomUUID();
     res.setHeader('x-request-id', id);
-    res.setHeader('x-content-type-options', 'nosniff');
+    res.locals.requestId = id;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       log.debug({ requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
     });
     next();
   });
+  app.use(securityHeaders);
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
 
-  const routes = [
-    ...healthRoutes(models, client),
-    ...complaintRoutes(createComplaintService({ client, models, config })),
-    ...cycleRoutes(createCycleService({ client, models, config })),
-    ...catalogRoutes(models),
-  ];
+  const auth = createAuthenticator(models, config.secrets.apiKeyPepper);
+  const routes = buildRoutes({
+    ...deps,
+    auth,
+    complaints: createComplaintService({ client, models, config }),
+    cycles: createCycleService({ client, models, config }),
+  });
   const router = express.Router();
-  mountRoutes(router, routes, authenticate(models, config.secrets.apiKeyPepper));
+  mountRoutes(router, routes, { authenticate: auth.handler, afterAuth: [createRateLimiter(config.api.rateLimit)] });
 
   const openapi = buildOpenApi(routes, { version: '0.1.0', serverUrl: config.api.publicUrl });
   app.get('/openapi.json', (_req, res) => {

@@ -7,13 +7,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Actor, Role } from '../domain/actors';
+import { DEFAULT_QUEUE, type Principal } from '../domain/access';
 import { ROLES } from '../domain/actors';
-import type { Models } from '../db/models';
+import { type Models, insertIfAbsent } from '../db/models';
 import { problems } from './problem';
 
 export const AUTH_CACHE_TTL_MS = 30_000;
 
-export interface AuthUser extends Actor {
+export interface AuthUser extends Actor, Principal {
   role: Role;
   name: string;
 }
@@ -33,13 +34,24 @@ export function generateApiKey(): string {
 }
 
 /** Stores a key for a user; returns the key (shown once). Idempotent for a given key. */
-export async function issueApiKey(models: Models, pepper: string, userId: string, key = generateApiKey(), expiresAt: Date | null = null): Promise<string> {
-  await models.ApiKey.updateOne(
-    { _id: hashApiKey(pepper, key) },
-    { $setOnInsert: { userId, prefix: key.slice(0, 8), createdAt: new Date(), expiresAt, revokedAt: null } },
-    { upsert: true },
-  );
-  return key;
+/**
+ * Stores a key for a user and returns it with its public id; the key itself
+ * is never stored (shown once). Idempotent for a given key.
+ */
+export async function issueApiKey(
+  models: Models,
+  pepper: string,
+  userId: string,
+  opts: { key?: string; expiresAt?: Date | null; label?: string | null } = {},
+): Promise<{ key: string; keyId: string }> {
+  const key = opts.key ?? generateApiKey();
+  const hash = hashApiKey(pepper, key);
+  // The public id is derived from the hash, so a retried issue of the same key finds the same record.
+  const keyId = `k_${hash.slice(0, 16)}`;
+  await insertIfAbsent(models.ApiKey, [
+    { _id: hash, keyId, userId, label: opts.label ?? null, prefix: key.slice(0, 8), createdAt: new Date(), expiresAt: opts.expiresAt ?? null, revokedAt: null },
+  ]);
+  return { key, keyId };
 }
 
 function bearer(header: string | undefined): string | null {
@@ -48,9 +60,15 @@ function bearer(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-export function authenticate(models: Models, pepper: string): RequestHandler {
+export interface Authenticator {
+  handler: RequestHandler;
+  /** Drops cached lookups (after a key is revoked or a user changed) so this process sees the change at once. */
+  forget(): void;
+}
+
+export function createAuthenticator(models: Models, pepper: string): Authenticator {
   const cache = new Map<string, { user: AuthUser | null; until: number }>();
-  return async (req, _res, next) => {
+  const handler: RequestHandler = async (req, _res, next) => {
     try {
       const key = bearer(req.header('authorization')) ?? req.header('x-api-key') ?? null;
       if (!key || key.length > 200) return next(problems.unauthorized());
@@ -69,21 +87,13 @@ export function authenticate(models: Models, pepper: string): RequestHandler {
       next(err);
     }
   };
+  return { handler, forget: () => cache.clear() };
 }
 
 async function lookup(models: Models, hash: string, now: number): Promise<AuthUser | null> {
   const key = await models.ApiKey.findById(hash).lean();
   if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
   const user = await models.User.findById(key.userId).lean();
-  if (!user || !(ROLES as readonly string[]).includes(user.role)) return null;
-  return { id: user._id, name: user.name, role: user.role as Role };
-}
-
-export function requireRole(roles: readonly Role[]): RequestHandler {
-  return (req, _res, next) => {
-    const user = req.user;
-    if (!user) return next(problems.unauthorized());
-    if (!roles.includes(user.role)) return next(problems.forbidden(`role ${user.role} may not do this (allowed: ${roles.join(', ')})`));
-    next();
-  };
+  if (!user || user.disabledAt || !(ROLES as readonly string[]).includes(user.role)) return null;
+  return { id: user._id, name: user.name, role: user.role as Role, queues: user.queues ?? [DEFAULT_QUEUE] };
 }

@@ -1,6 +1,7 @@
 /** OpenAPI 3.1 document generated from the same route declarations and zod schemas that validate requests. */
 import { z } from 'zod';
 import type { RouteSpec } from './route';
+import { describePermission } from './permissions';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const s = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
@@ -39,7 +40,7 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
       [r.method]: {
         summary: r.summary,
         tags: [r.tag],
-        ...(r.roles === 'public' ? { security: [] } : { description: `Roles: ${r.roles.join(', ')}` }),
+        ...(r.permission === 'public' ? { security: [] } : { description: describePermission(r.permission) }),
         parameters,
         ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
         responses,

@@ -98,12 +98,14 @@ export function toProblem(err: unknown): HttpProblem | null {
   return null;
 }
 
+/** Every problem carries the request id (also in the `x-request-id` header and the logs) so a report can be traced. */
 export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem, instance?: string): void {
+  const requestId = res.locals.requestId as string | undefined;
   const code = typeof p.extra.code === 'string' ? p.extra.code.toLowerCase().replace(/_/g, '-') : 'about:blank';
   res
     .status(p.status)
     .set({ 'content-type': PROBLEM_CONTENT_TYPE, ...p.headers })
-    .send(JSON.stringify({ type: code === 'about:blank' ? code : TYPE_BASE + code, title: p.title, status: p.status, detail: p.detail, instance, ...p.extra }));
+    .send(JSON.stringify({ type: code === 'about:blank' ? code : TYPE_BASE + code, title: p.title, status: p.status, detail: p.detail, instance, ...(requestId ? { requestId } : {}), ...p.extra }));
 }
 
 export function errorHandler(log: Logger): ErrorRequestHandler {

@@ -5,10 +5,9 @@
  */
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import type { Role } from '../domain/actors';
 import type { AuthUser } from './auth';
-import { requireRole } from './auth';
-import { HttpProblem } from './problem';
+import { type Permission, type Resource, type Scope, inScope, scopeOf } from './permissions';
+import { HttpProblem, problems } from './problem';
 
 type Schema = z.ZodType;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
@@ -19,6 +18,17 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Send `body` (a string) as is with this content type instead of JSON. */
   contentType?: string;
+  /** Write the body as a stream (large exports); `status`/`headers` are sent first. */
+  stream?: (res: Response) => Promise<void>;
+}
+
+/** What the route's permission allows this caller, and the object-level check. */
+export interface Access {
+  scope: Scope;
+  /** Throws 403 unless the caller's scope covers the object. */
+  check(resource: Resource): void;
+  /** Like `check`, loading the object only when the scope depends on it (`all` needs no load). */
+  checkLoaded<K extends Resource['kind']>(kind: K, load: () => Promise<Extract<Resource, { kind: K }>['view']>): Promise<void>;
 }
 
 export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
@@ -27,15 +37,15 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   path: string;
   summary: string;
   tag: string;
-  /** Roles allowed; `public` routes skip authentication. */
-  roles: readonly Role[] | 'public';
+  /** The permission the route needs (see permissions.ts); `public` routes skip authentication. */
+  permission: Permission | 'public';
   params?: P;
   query?: Q;
   body?: B;
   /** Documented request headers (name -> description). */
   headers?: Record<string, string>;
   responses: Record<number, { description: string; schema?: Schema }>;
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; user: AuthUser; req: Request; res: Response }) => Promise<Reply>;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; user: AuthUser; access: Access; req: Request; res: Response }) => Promise<Reply>;
 }
 
 export function defineRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(spec: RouteSpec<P, Q, B>): RouteSpec {
@@ -70,15 +80,45 @@ function parseRequest(spec: RouteSpec, req: Request) {
   return { params, query, body };
 }
 
-export function mountRoutes(router: Router, routes: RouteSpec[], authenticate: RequestHandler): void {
+/** The permission check every non-public route goes through: role first, then (in the handler) the object. */
+function authorize(permission: Permission): RequestHandler {
+  return (req, _res, next) => {
+    const user = req.user;
+    if (!user) return next(problems.unauthorized());
+    const scope = scopeOf(user.role, permission);
+    if (!scope) return next(problems.forbidden(`role ${user.role} lacks permission ${permission}`));
+    const check = (resource: Resource) => {
+      if (!inScope(user, scope, resource)) throw problems.forbidden(`this ${resource.kind} is outside your ${scope} scope for ${permission}`);
+    };
+    req.access = {
+      scope,
+      check,
+      async checkLoaded(kind, load) {
+        if (scope !== 'all') check({ kind, view: await load() } as Resource);
+      },
+    };
+    next();
+  };
+}
+
+const PUBLIC_ACCESS: Access = { scope: 'all', check: () => undefined, checkLoaded: async () => undefined };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    access?: Access;
+  }
+}
+
+export function mountRoutes(router: Router, routes: RouteSpec[], guards: { authenticate: RequestHandler; afterAuth?: RequestHandler[] }): void {
   for (const spec of routes) {
-    const guards = spec.roles === 'public' ? [] : [authenticate, requireRole(spec.roles)];
-    router[spec.method](spec.path, ...guards, async (req, res, next) => {
+    const chain = spec.permission === 'public' ? [] : [guards.authenticate, ...(guards.afterAuth ?? []), authorize(spec.permission)];
+    router[spec.method](spec.path, ...chain, async (req, res, next) => {
       try {
         const { params, query, body } = parseRequest(spec, req);
-        const reply = await spec.handler({ params, query, body, user: req.user!, req, res } as never);
+        const reply = await spec.handler({ params, query, body, user: req.user!, access: req.access ?? PUBLIC_ACCESS, req, res } as never);
         res.status(reply.status).set(reply.headers ?? {});
-        if (reply.body === undefined) res.end();
+        if (reply.stream) await reply.stream(res);
+        else if (reply.body === undefined) res.end();
         else if (reply.contentType) res.type(reply.contentType).send(reply.body);
         else res.json(reply.body);
       } catch (err) {

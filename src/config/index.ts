@@ -21,6 +21,11 @@ export const ENV_VARS = {
   webhookSecret: 'QL_WEBHOOK_SECRET',
   temporalUiUrl: 'QL_TEMPORAL_UI_URL',
   workerMaxCachedWorkflows: 'QL_WORKER_MAX_CACHED_WORKFLOWS',
+  rateLimitPerMinute: 'QL_API_RATE_LIMIT_PER_MINUTE',
+  rateLimitBurst: 'QL_API_RATE_LIMIT_BURST',
+  auditSigningKey: 'QL_AUDIT_SIGNING_KEY',
+  auditPublicKey: 'QL_AUDIT_PUBLIC_KEY',
+  auditDigestIntervalMinutes: 'QL_AUDIT_DIGEST_INTERVAL_MINUTES',
 } as const;
 
 const csvUrls = z
@@ -30,6 +35,7 @@ const csvUrls = z
   .pipe(z.array(z.url({ protocol: /^https?$/ })));
 
 const secret = z.string().min(16, 'must be at least 16 characters');
+const ed25519Key = z.string().min(40, 'must be an Ed25519 key (PEM, or base64 DER)');
 
 export const configSchema = z.object({
   temporal: z.object({
@@ -45,6 +51,13 @@ export const configSchema = z.object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     host: z.string().default('127.0.0.1'),
     publicUrl: z.url().optional(),
+    /** Per API key, per API process (token bucket). */
+    rateLimit: z
+      .object({
+        perMinute: z.coerce.number().int().min(1).default(600),
+        burst: z.coerce.number().int().min(1).default(100),
+      })
+      .default({ perMinute: 600, burst: 100 }),
   }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   secrets: z.object({
@@ -53,6 +66,16 @@ export const configSchema = z.object({
     /** HMAC key that signs webhook bodies (header `X-Qualityloop-Signature`). */
     webhookSecret: secret,
   }),
+  audit: z
+    .object({
+      /** Ed25519 private key (PKCS#8, PEM or base64 DER) that signs audit digests; the worker needs it. */
+      signingKey: ed25519Key.optional(),
+      /** Ed25519 public key (SPKI, PEM or base64 DER) that verifies them; derived from the signing key when unset. */
+      publicKey: ed25519Key.optional(),
+      /** How often the digest schedule runs. */
+      digestIntervalMinutes: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    })
+    .default({ digestIntervalMinutes: 60 }),
   notifications: z.object({
     webhookUrls: csvUrls,
   }),
@@ -85,11 +108,12 @@ function fromEnv(env: Env) {
       uiUrl: v('temporalUiUrl'),
     },
     mongo: { uri: v('mongoUri') },
-    api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl') },
+    api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl'), rateLimit: { perMinute: v('rateLimitPerMinute'), burst: v('rateLimitBurst') } },
     logLevel: v('logLevel'),
     secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
     notifications: { webhookUrls: v('webhookUrls') },
     worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows') },
+    audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
   };
 }
 
@@ -108,6 +132,11 @@ const PATH_TO_ENV: Record<string, string> = {
   'secrets.webhookSecret': ENV_VARS.webhookSecret,
   'notifications.webhookUrls': ENV_VARS.webhookUrls,
   'worker.maxCachedWorkflows': ENV_VARS.workerMaxCachedWorkflows,
+  'api.rateLimit.perMinute': ENV_VARS.rateLimitPerMinute,
+  'api.rateLimit.burst': ENV_VARS.rateLimitBurst,
+  'audit.signingKey': ENV_VARS.auditSigningKey,
+  'audit.publicKey': ENV_VARS.auditPublicKey,
+  'audit.digestIntervalMinutes': ENV_VARS.auditDigestIntervalMinutes,
 };
 
 /** Parses the environment into a Config, or throws ConfigError naming every bad variable. */
@@ -138,6 +167,11 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
     [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
     [ENV_VARS.workerMaxCachedWorkflows]: config.worker.maxCachedWorkflows?.toString(),
+    [ENV_VARS.rateLimitPerMinute]: String(config.api.rateLimit.perMinute),
+    [ENV_VARS.rateLimitBurst]: String(config.api.rateLimit.burst),
+    [ENV_VARS.auditSigningKey]: config.audit.signingKey,
+    [ENV_VARS.auditPublicKey]: config.audit.publicKey,
+    [ENV_VARS.auditDigestIntervalMinutes]: String(config.audit.digestIntervalMinutes),
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

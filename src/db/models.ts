@@ -65,6 +65,10 @@ const auditEventSchema = new Schema(
     before: { type: Schema.Types.Mixed, default: null },
     after: { type: Schema.Types.Mixed, default: null },
     details: { type: Schema.Types.Mixed, default: {} },
+    /** Hash of the stream's previous event (null for seq 1) and this event's own hash: see src/domain/audit-chain.ts. */
+    prevHash: { type: String, default: null },
+    hash: { type: String, required: true },
+    /** When the store received it (not hashed: a retried write may differ); digests use it to find new events. */
     recordedAt: { type: Date, required: true },
   },
   { ...opts, collection: 'audit_events' },
@@ -72,6 +76,39 @@ const auditEventSchema = new Schema(
 auditEventSchema.index({ stream: 1, seq: 1 }, { unique: true });
 auditEventSchema.index({ entityId: 1, at: 1 });
 auditEventSchema.index({ 'actor.id': 1, at: 1 });
+auditEventSchema.index({ at: 1, _id: 1 });
+auditEventSchema.index({ recordedAt: 1 });
+
+/**
+ * Signed audit digests, chained (`prevHash`); `_id` = seq. See
+ * src/domain/audit-chain.ts for what is signed.
+ */
+const auditDigestSchema = new Schema(
+  {
+    _id: { type: Number, required: true },
+    seq: { type: Number, required: true },
+    cutoff: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    prevHash: { type: String, default: null },
+    root: { type: String, required: true },
+    streamCount: { type: Number, required: true },
+    changedHeads: { type: [{ _id: false, stream: String, seq: Number, hash: String }], default: [] },
+    keyId: { type: String, required: true },
+    hash: { type: String, required: true },
+    signature: { type: String, required: true },
+  },
+  { ...opts, collection: 'audit_digests' },
+);
+
+/** Working table of the digest job: every stream's head as of the latest digest. `_id` = stream. */
+const auditHeadSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
+    hash: { type: String, required: true },
+  },
+  { ...opts, collection: 'audit_heads' },
+);
 
 /** Notifications waiting for (or done with) webhook delivery. `_id` = `${entityId}:${version}:${n}`. */
 const outboxSchema = new Schema(
@@ -118,6 +155,8 @@ const cycleSchema = new Schema(
     gateStatus: { type: String, required: true },
     measurementCount: { type: Number, required: true },
     parentCycleId: { type: String, default: null },
+    /** Everyone with a part in the cycle (src/domain/access.ts), for object-level filtering of lists. */
+    participants: { type: [String], default: [] },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
@@ -125,6 +164,7 @@ const cycleSchema = new Schema(
   },
   { ...opts, collection: 'cycles' },
 );
+cycleSchema.index({ participants: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ createdAt: -1, _id: -1 });
 cycleSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ sponsorId: 1, createdAt: -1, _id: -1 });
@@ -193,7 +233,12 @@ const userSchema = new Schema(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     role: { type: String, required: true },
+    /** Complaint queues an agent works (see src/domain/access.ts). */
+    queues: { type: [String], default: ['general'] },
     createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, default: null },
+    /** A disabled user's keys stop working; the user stays for the audit trail. */
+    disabledAt: { type: Date, default: null },
   },
   { ...opts, collection: 'users' },
 );
@@ -202,7 +247,10 @@ const userSchema = new Schema(
 const apiKeySchema = new Schema(
   {
     _id: { type: String, required: true },
+    /** Public identifier (to list and revoke a key without ever handling it). */
+    keyId: { type: String, required: true },
     userId: { type: String, required: true },
+    label: { type: String, default: null },
     prefix: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },
@@ -211,10 +259,13 @@ const apiKeySchema = new Schema(
   { ...opts, collection: 'api_keys' },
 );
 apiKeySchema.index({ userId: 1 });
+apiKeySchema.index({ keyId: 1 }, { unique: true });
 
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 export type AuditEventDoc = InferSchemaType<typeof auditEventSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
+export type AuditDigestDoc = InferSchemaType<typeof auditDigestSchema>;
+export type AuditHeadDoc = InferSchemaType<typeof auditHeadSchema>;
 export type CycleDoc = InferSchemaType<typeof cycleSchema>;
 export type CycleMeasurementDoc = InferSchemaType<typeof cycleMeasurementSchema>;
 export type SlaPolicyDoc = InferSchemaType<typeof slaPolicySchema>;
@@ -226,6 +277,8 @@ export interface Models {
   connection: Connection;
   Complaint: Model<ComplaintDoc>;
   AuditEvent: Model<AuditEventDoc>;
+  AuditDigest: Model<AuditDigestDoc>;
+  AuditHead: Model<AuditHeadDoc>;
   Outbox: Model<OutboxDoc>;
   Cycle: Model<CycleDoc>;
   CycleMeasurement: Model<CycleMeasurementDoc>;
@@ -250,6 +303,8 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     connection,
     Complaint: connection.model('Complaint', complaintSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
+    AuditDigest: connection.model('AuditDigest', auditDigestSchema),
+    AuditHead: connection.model('AuditHead', auditHeadSchema),
     Outbox: connection.model('Outbox', outboxSchema),
     Cycle: connection.model('Cycle', cycleSchema),
     CycleMeasurement: connection.model('CycleMeasurement', cycleMeasurementSchema),

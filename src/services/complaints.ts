@@ -10,6 +10,7 @@ import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
 import type { Actor } from '../domain/actors';
+import { DEFAULT_QUEUE, type Principal } from '../domain/access';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
 import type { ComplaintDoc, Models } from '../db/models';
 import { hashOf, sha256Hex } from '../domain/hashing';
@@ -121,8 +122,9 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   }
 
   /** Queue listing from the read model, ordered by the next SLA due time (no deadline last), keyset-paginated. */
-  async function list(f: ListFilters, now = Date.now()): Promise<{ items: ComplaintState[]; nextCursor: string | null }> {
+  async function list(f: ListFilters, now = Date.now(), assignedTo?: Principal): Promise<{ items: ComplaintState[]; nextCursor: string | null }> {
     const and: FilterQuery<ComplaintDoc>[] = [];
+    if (assignedTo) and.push(assignedFilter(assignedTo));
     if (f.status) and.push({ status: f.status });
     if (f.owner) and.push({ ownerId: f.owner });
     if (f.severity) and.push({ severity: f.severity });
@@ -149,6 +151,13 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   }
 
   return { create, get, act, list };
+}
+
+/** The read-model filter equal to `isAssigned` (src/domain/access.ts). */
+function assignedFilter(user: Principal): FilterQuery<ComplaintDoc> {
+  const queues: (string | null)[] = user.queues.filter((q) => q !== DEFAULT_QUEUE);
+  if (user.queues.includes(DEFAULT_QUEUE)) queues.push(null, DEFAULT_QUEUE);
+  return { $or: [{ ownerId: user.id }, { firstResponderId: user.id }, { ownerId: null, queue: { $in: queues } }] };
 }
 
 export type ComplaintService = ReturnType<typeof createComplaintService>;

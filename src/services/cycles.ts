@@ -167,8 +167,10 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
   }
 
   /** Cycles, newest first, filtered; keyset-paginated. */
-  async function list(f: ListFilters, now = Date.now()): Promise<{ items: { state: CycleState; measurementCount: number }[]; nextCursor: string | null }> {
+  /** `participant`: only cycles this user has a part in (see cycleParticipants). */
+  async function list(f: ListFilters, now = Date.now(), participant?: string): Promise<{ items: { state: CycleState; measurementCount: number }[]; nextCursor: string | null }> {
     const and: FilterQuery<CycleDoc>[] = [];
+    if (participant) and.push({ participants: participant });
     if (f.type) and.push({ type: f.type });
     if (f.phase) and.push({ phase: f.phase });
     if (f.status) and.push({ status: f.status });

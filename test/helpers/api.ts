@@ -164,7 +164,7 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
 async function seedUsersOnly(models: Models, pepper: string): Promise<void> {
   for (const u of DEMO_USERS) {
     await models.User.updateOne({ _id: u.id }, { $setOnInsert: { name: u.name, role: u.role, createdAt: new Date() } }, { upsert: true });
-    await issueApiKey(models, pepper, u.id, u.key);
+    await issueApiKey(models, pepper, u.id, { key: u.key });
   }
 }
 

@@ -3,7 +3,7 @@
  * Each test file gets its own database and task queue, so files run in
  * parallel without seeing each other's data.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -35,14 +35,23 @@ export function requireEnv(name: string): string {
   return v;
 }
 
+let testSigningKey: string | undefined;
+/** One Ed25519 key per test process (PKCS#8 DER, base64), like QL_AUDIT_SIGNING_KEY. */
+export function auditSigningKey(): string {
+  testSigningKey ??= generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+  return testSigningKey;
+}
+
 export function testConfig(overrides: { taskQueue?: string; webhookUrls?: string[]; database?: string; temporalAddress?: string } = {}): Config {
   return configSchema.parse({
     temporal: { address: overrides.temporalAddress ?? requireEnv('QL_TEST_TEMPORAL_ADDRESS'), namespace: 'default', taskQueue: overrides.taskQueue ?? uniqueId('tq') },
     mongo: { uri: `${requireEnv('QL_TEST_MONGO_URI')}/${overrides.database ?? uniqueId('ql').replace(/-/g, '_')}` },
-    api: { port: 0, host: '127.0.0.1' },
+    // Tests send hundreds of requests per key in seconds; the rate-limit test builds its own limiter.
+    api: { port: 0, host: '127.0.0.1', rateLimit: { perMinute: 1_000_000, burst: 1_000_000 } },
     logLevel: 'silent',
     secrets: { apiKeyPepper: 'test-pepper-0123456789', webhookSecret: 'test-webhook-secret-0123' },
     notifications: { webhookUrls: (overrides.webhookUrls ?? []).join(',') },
+    audit: { signingKey: auditSigningKey(), digestIntervalMinutes: 60 },
   });
 }
 

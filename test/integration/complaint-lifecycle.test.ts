@@ -236,7 +236,7 @@ describe('complaint lifecycle', () => {
     expect((await http.act(id, 'acknowledge', keys.alice!)).status).toBe(200);
     const before = await http.readModel(id, 2);
 
-    const again = await http.act<Problem>(id, 'acknowledge', keys.bob!);
+    const again = await http.act<Problem>(id, 'acknowledge', keys.sam!);
     expectProblem(again, 409, 'INVALID_TRANSITION');
     const close = await http.act<Problem>(id, 'close', keys.alice!, { rating: 4 });
     expectProblem(close, 409, 'INVALID_TRANSITION');

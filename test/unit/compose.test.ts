@@ -7,6 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SearchAttributeType } from '@temporalio/common';
+import { generateKeyPairSync } from 'node:crypto';
 import { ENV_VARS, loadConfig } from '../../src/config';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 
@@ -38,6 +39,7 @@ const KNOWN_QL_VARS = new Set<string>(Object.values(ENV_VARS));
 const SHELL_ENV: Record<string, string> = {
   QL_API_KEY_PEPPER: 'test-pepper-0123456789abcdef',
   QL_WEBHOOK_SECRET: 'test-webhook-secret-0123456789',
+  QL_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
 };
 
 /**
@@ -273,7 +275,7 @@ describe('docker-compose.yml (production deployment)', () => {
 
   it('given the compose file, when looking at the header comment, then it explains how to run and points to the dev setup', () => {
     const header = composeText.split('\n').filter((l) => l.startsWith('#')).join('\n');
-    expect(header).toContain('QL_API_KEY_PEPPER=... QL_WEBHOOK_SECRET=... docker compose up -d');
+    expect(header).toContain('QL_API_KEY_PEPPER=... QL_WEBHOOK_SECRET=... QL_AUDIT_SIGNING_KEY=... docker compose up -d');
     expect(header).toContain('npm run dev');
     expect(header).toContain('FerretDB');
     expect(header).toMatch(/8080/);

@@ -1,7 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, ENV_VARS, loadConfig } from '../../src/config';
 
 const PEPPER = 'pepper-0123456789abcdef'; // 23 characters
 const WEBHOOK_SECRET = 'webhook-secret-0123456'; // 22 characters
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const SIGNING_KEY = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+const PUBLIC_KEY = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
 
 /** The three variables without a default. */
 const REQUIRED = {
@@ -41,17 +45,23 @@ describe('loadConfig', () => {
       QL_WEBHOOK_SECRET: WEBHOOK_SECRET,
       QL_WEBHOOK_URLS: ' https://hooks.example.com/a , , http://hooks.internal:9000/b ',
       QL_WORKER_MAX_CACHED_WORKFLOWS: '500',
+      QL_API_RATE_LIMIT_PER_MINUTE: '120',
+      QL_API_RATE_LIMIT_BURST: '20',
+      QL_AUDIT_SIGNING_KEY: SIGNING_KEY,
+      QL_AUDIT_PUBLIC_KEY: PUBLIC_KEY,
+      QL_AUDIT_DIGEST_INTERVAL_MINUTES: '15',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233' },
       mongo: { uri: 'mongodb+srv://cluster0.example.net/qualityloop' },
       // The port string is coerced to a number.
-      api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com' },
+      api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com', rateLimit: { perMinute: 120, burst: 20 } },
       logLevel: 'debug',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       // Split on commas, trimmed, empty entries dropped.
       notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
       worker: { maxCachedWorkflows: 500 },
+      audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
     });
   });
 
@@ -59,17 +69,18 @@ describe('loadConfig', () => {
     expect(loadConfig(REQUIRED)).toEqual({
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'qualityloop' },
       mongo: { uri: 'mongodb://db.internal:27017/qualityloop' },
-      api: { port: 8080, host: '127.0.0.1' },
+      api: { port: 8080, host: '127.0.0.1', rateLimit: { perMinute: 600, burst: 100 } },
       logLevel: 'info',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       notifications: { webhookUrls: [] },
       worker: {},
+      audit: { digestIntervalMinutes: 60 },
     });
   });
 
   it('given optional variables set to the empty string, when loading, then they count as unset and defaults apply', () => {
     const config = loadConfig({ ...REQUIRED, QL_API_PORT: '', QL_LOG_LEVEL: '', QL_TEMPORAL_ADDRESS: '', QL_WEBHOOK_URLS: '', QL_PUBLIC_URL: '' });
-    expect(config.api).toEqual({ port: 8080, host: '127.0.0.1' });
+    expect(config.api).toEqual({ port: 8080, host: '127.0.0.1', rateLimit: { perMinute: 600, burst: 100 } });
     expect(config.logLevel).toBe('info');
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.notifications.webhookUrls).toEqual([]);

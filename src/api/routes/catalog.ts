@@ -6,8 +6,6 @@ import { type RouteSpec, defineRoute } from '../route';
 import { createCalendarBody, createPolicyBody, emptyQuery, updateCalendarBody, updatePolicyBody, versionQuery, versionedIdParams } from '../schemas';
 import { problemResponses } from './common';
 
-const EDITORS = ['admin', 'supervisor'] as const;
-const READERS = ['admin', 'supervisor', 'agent', 'auditor'] as const;
 const anyObject = z.object({}).passthrough();
 
 /** Versioned SLA policies and business calendars: POST creates version 1, PUT adds a version. */
@@ -26,17 +24,17 @@ export function catalogRoutes(models: Models): RouteSpec[] {
 
   return [
     defineRoute({
-      method: 'get', path: '/calendars', tag: 'configuration', summary: 'Business calendars (latest versions)', roles: READERS, query: emptyQuery,
+      method: 'get', path: '/calendars', tag: 'configuration', summary: 'Business calendars (latest versions)', permission: 'catalog.read', query: emptyQuery,
       responses: { 200: { description: 'calendars', schema: z.object({ items: z.array(anyObject) }) }, ...problemResponses(401, 403) },
       handler: async () => ({ status: 200, body: { items: [...(await latestCalendars(models)).values()] } }),
     }),
     defineRoute({
-      method: 'get', path: '/calendars/:id', tag: 'configuration', summary: 'A calendar (latest, or ?version=n)', roles: READERS, params: versionedIdParams, query: versionQuery,
+      method: 'get', path: '/calendars/:id', tag: 'configuration', summary: 'A calendar (latest, or ?version=n)', permission: 'catalog.read', params: versionedIdParams, query: versionQuery,
       responses: { 200: { description: 'calendar version', schema: anyObject }, ...problemResponses(400, 401, 403, 404) },
       handler: async ({ params, query }) => ({ status: 200, body: pick(await calendarVersions(models, params.id), query.version, `calendar ${params.id}`) }),
     }),
     defineRoute({
-      method: 'post', path: '/calendars', tag: 'configuration', summary: 'Create a business calendar (version 1)', roles: EDITORS, body: createCalendarBody,
+      method: 'post', path: '/calendars', tag: 'configuration', summary: 'Create a business calendar (version 1)', permission: 'catalog.write', body: createCalendarBody,
       responses: { 201: { description: 'created', schema: anyObject }, ...problemResponses(400, 401, 403, 409, 413, 415) },
       handler: async ({ body, user }) => {
         const { calendarId, ...def } = body;
@@ -45,7 +43,7 @@ export function catalogRoutes(models: Models): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'put', path: '/calendars/:id', tag: 'configuration', summary: 'Save a new version of a calendar (running complaints keep theirs)', roles: EDITORS, params: versionedIdParams, body: updateCalendarBody,
+      method: 'put', path: '/calendars/:id', tag: 'configuration', summary: 'Save a new version of a calendar (running complaints keep theirs)', permission: 'catalog.write', params: versionedIdParams, body: updateCalendarBody,
       responses: { 200: { description: 'new version', schema: anyObject }, ...problemResponses(400, 401, 403, 409, 413, 415) },
       handler: async ({ params, body, user }) => {
         const { expectedVersion, ...def } = body;
@@ -53,17 +51,17 @@ export function catalogRoutes(models: Models): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'get', path: '/sla-policies', tag: 'configuration', summary: 'SLA policies (latest versions)', roles: READERS, query: emptyQuery,
+      method: 'get', path: '/sla-policies', tag: 'configuration', summary: 'SLA policies (latest versions)', permission: 'catalog.read', query: emptyQuery,
       responses: { 200: { description: 'policies', schema: z.object({ items: z.array(anyObject) }) }, ...problemResponses(401, 403) },
       handler: async () => ({ status: 200, body: { items: await latestPolicies(models) } }),
     }),
     defineRoute({
-      method: 'get', path: '/sla-policies/:id', tag: 'configuration', summary: 'An SLA policy (latest, or ?version=n)', roles: READERS, params: versionedIdParams, query: versionQuery,
+      method: 'get', path: '/sla-policies/:id', tag: 'configuration', summary: 'An SLA policy (latest, or ?version=n)', permission: 'catalog.read', params: versionedIdParams, query: versionQuery,
       responses: { 200: { description: 'policy version', schema: anyObject }, ...problemResponses(400, 401, 403, 404) },
       handler: async ({ params, query }) => ({ status: 200, body: pick(await policyVersions(models, params.id), query.version, `policy ${params.id}`) }),
     }),
     defineRoute({
-      method: 'post', path: '/sla-policies', tag: 'configuration', summary: 'Create an SLA policy (version 1)', roles: EDITORS, body: createPolicyBody,
+      method: 'post', path: '/sla-policies', tag: 'configuration', summary: 'Create an SLA policy (version 1)', permission: 'catalog.write', body: createPolicyBody,
       responses: { 201: { description: 'created', schema: anyObject }, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       handler: async ({ body, user }) => {
         const { policyId, ...def } = body;
@@ -73,7 +71,7 @@ export function catalogRoutes(models: Models): RouteSpec[] {
       },
     }),
     defineRoute({
-      method: 'put', path: '/sla-policies/:id', tag: 'configuration', summary: 'Save a new version of an SLA policy (running complaints keep theirs)', roles: EDITORS, params: versionedIdParams, body: updatePolicyBody,
+      method: 'put', path: '/sla-policies/:id', tag: 'configuration', summary: 'Save a new version of an SLA policy (running complaints keep theirs)', permission: 'catalog.write', params: versionedIdParams, body: updatePolicyBody,
       responses: { 200: { description: 'new version', schema: anyObject }, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       handler: async ({ params, body, user }) => {
         const { expectedVersion, ...def } = body;

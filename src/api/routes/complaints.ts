@@ -29,7 +29,7 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     path: '/complaints',
     tag: 'complaints',
     summary: 'Register a complaint (starts its workflow)',
-    roles: ['intake', 'agent', 'supervisor'],
+    permission: 'complaint.create',
     body: createComplaintBody,
     headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same complaint instead of creating another' },
     responses: creationResponses(complaintView, 'complaint'),
@@ -45,12 +45,12 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     path: '/complaints',
     tag: 'complaints',
     summary: 'Queue: complaints by next SLA due time, filtered; cursor pagination',
-    roles: ['agent', 'supervisor', 'admin', 'auditor'],
+    permission: 'complaint.read',
     query: listComplaintsQuery,
     responses: { 200: { description: 'a page', schema: complaintList }, ...problemResponses(400, 401, 403, 503) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user, access }) => {
       const now = Date.now();
-      const page = await service.list(query, now);
+      const page = await service.list(query, now, access.scope === 'assigned' ? user : undefined);
       return { status: 200, body: { items: page.items.map((s) => complaintToView(s, now)), nextCursor: page.nextCursor } };
     },
   });
@@ -60,10 +60,14 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     path: '/complaints/:id',
     tag: 'complaints',
     summary: 'A complaint with its live SLA status',
-    roles: ['agent', 'supervisor', 'admin', 'auditor'],
+    permission: 'complaint.read',
     params: complaintIdParams,
     responses: { 200: { description: 'the complaint', schema: complaintView }, ...problemResponses(400, 401, 403, 404, 503) },
-    handler: async ({ params }) => ({ status: 200, body: complaintToView(await service.get(params.id), Date.now()) }),
+    handler: async ({ params, access }) => {
+      const state = await service.get(params.id);
+      access.check({ kind: 'complaint', view: state });
+      return { status: 200, body: complaintToView(state, Date.now()) };
+    },
   });
 
   const actions = (Object.keys(actionBodies) as CommandType[]).map((type) =>
@@ -72,7 +76,7 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
       path: `/complaints/:id/${actionSlug(type)}`,
       tag: 'complaint actions',
       summary: ACTION_SUMMARIES[type],
-      roles: type === 'cancel' ? ['supervisor'] : ['agent', 'supervisor'],
+      permission: type === 'cancel' ? 'complaint.cancel' : 'complaint.act',
       params: complaintIdParams,
       body: actionBodies[type] as z.ZodType<Record<string, unknown>>,
       headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
@@ -80,7 +84,8 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
         200: { description: 'the complaint after the action', schema: complaintView },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
-      handler: async ({ params, body, user, req }) => {
+      handler: async ({ params, body, user, access, req }) => {
+        await access.checkLoaded('complaint', () => service.get(params.id));
         const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
         return { status: 200, body: complaintToView(state, Date.now()) };
       },

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { Role } from '../../domain/actors';
 import type { CycleCommandType } from '../../domain/cycle';
 import { cycleReport, reportMarkdown } from '../../domain/cycle-report';
 import type { CycleService } from '../../services/cycles';
@@ -8,10 +7,6 @@ import { type RouteSpec, defineRoute } from '../route';
 import { cycleToView, isoInstants } from '../views';
 import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
 import { actionSlug } from './complaints';
-
-/** Who may send cycle actions at all; the cycle itself decides who may send which (owner, team, approvers, assignees). */
-const CYCLE_ACTORS: readonly Role[] = ['process_owner', 'sponsor', 'supervisor', 'agent'];
-const CYCLE_READERS: readonly Role[] = [...CYCLE_ACTORS, 'admin', 'auditor'];
 
 const ACTION_SUMMARIES: Record<CycleCommandType, string> = {
   record_measurements: 'Record measurements (value, time, note; sampleSize for proportions), at any phase; checked against the control limits while monitoring',
@@ -45,7 +40,7 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     path: '/cycles',
     tag: 'cycles',
     summary: 'Start an improvement cycle (PDCA or DMAIC)',
-    roles: ['process_owner', 'admin'],
+    permission: 'cycle.create',
     body: createCycleBody,
     headers: { 'Idempotency-Key': 'retries with the same key (and the same body) return the same cycle instead of creating another' },
     responses: creationResponses(cycleView, 'cycle'),
@@ -61,12 +56,12 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     path: '/cycles',
     tag: 'cycles',
     summary: 'Cycles, newest first; filters: type, phase, status, owner, sponsor, overdue; cursor pagination',
-    roles: CYCLE_READERS,
+    permission: 'cycle.read',
     query: listCyclesQuery,
     responses: { 200: { description: 'a page', schema: cycleList }, ...problemResponses(400, 401, 403, 503) },
-    handler: async ({ query }) => {
+    handler: async ({ query, user, access }) => {
       const now = Date.now();
-      const page = await service.list(query, now);
+      const page = await service.list(query, now, access.scope === 'involved' ? user.id : undefined);
       return { status: 200, body: { items: page.items.map((i) => cycleToView(i.state, now, { measurementCount: i.measurementCount })), nextCursor: page.nextCursor } };
     },
   });
@@ -76,10 +71,14 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     path: '/cycles/:id',
     tag: 'cycles',
     summary: 'A cycle: phase, artefacts, actions, measurements, statistics, gate status',
-    roles: CYCLE_READERS,
+    permission: 'cycle.read',
     params: cycleIdParams,
     responses: { 200: { description: 'the cycle', schema: cycleView }, ...problemResponses(400, 401, 403, 404, 503) },
-    handler: async ({ params }) => ({ status: 200, body: cycleToView(await service.get(params.id), Date.now()) }),
+    handler: async ({ params, access }) => {
+      const state = await service.get(params.id);
+      access.check({ kind: 'cycle', view: state });
+      return { status: 200, body: cycleToView(state, Date.now()) };
+    },
   });
 
   const report = defineRoute({
@@ -87,12 +86,13 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     path: '/cycles/:id/report',
     tag: 'cycles',
     summary: 'Readable summary: goal, baseline vs now, statistics, decisions, signatures (?format=json|markdown)',
-    roles: CYCLE_READERS,
+    permission: 'cycle.read',
     params: cycleIdParams,
     query: reportQuery,
     responses: { 200: { description: 'the report (JSON, or text/markdown)' }, ...problemResponses(400, 401, 403, 404, 503) },
-    handler: async ({ params, query }) => {
+    handler: async ({ params, query, access }) => {
       const state = await service.get(params.id);
+      access.check({ kind: 'cycle', view: state });
       if (query.format === 'markdown') return { status: 200, body: reportMarkdown(state), contentType: 'text/markdown; charset=utf-8' };
       return { status: 200, body: isoInstants(cycleReport(state)) };
     },
@@ -104,7 +104,7 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
       path: `/cycles/:id/${actionSlug(type)}`,
       tag: 'cycle actions',
       summary: ACTION_SUMMARIES[type],
-      roles: CYCLE_ACTORS,
+      permission: 'cycle.act',
       params: cycleIdParams,
       body: cycleActionBodies[type] as z.ZodType<Record<string, unknown>>,
       headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
@@ -112,7 +112,8 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
         200: { description: 'the cycle after the action', schema: cycleView },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
-      handler: async ({ params, body, user, req }) => {
+      handler: async ({ params, body, user, access, req }) => {
+        await access.checkLoaded('cycle', () => service.get(params.id));
         const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
         return { status: 200, body: cycleToView(state, Date.now()) };
       },

@@ -16,12 +16,12 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
 export function healthRoutes(models: Models, client: Client): RouteSpec[] {
   return [
     defineRoute({
-      method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness: the process serves requests', roles: 'public', query: emptyQuery,
+      method: 'get', path: '/healthz', tag: 'operations', summary: 'Liveness: the process serves requests', permission: 'public', query: emptyQuery,
       responses: { 200: { description: 'alive', schema: z.object({ status: z.literal('ok') }) } },
       handler: async () => ({ status: 200, body: { status: 'ok' } }),
     }),
     defineRoute({
-      method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: MongoDB and Temporal reachable', roles: 'public', query: emptyQuery,
+      method: 'get', path: '/readyz', tag: 'operations', summary: 'Readiness: MongoDB and Temporal reachable', permission: 'public', query: emptyQuery,
       responses: { 200: { description: 'ready', schema: z.object({ status: z.literal('ready'), checks: z.record(z.string(), z.string()) }) }, ...problemResponses(503) },
       handler: async () => {
         const checks: Record<string, string> = {};

@@ -1,0 +1,53 @@
+/**
+ * HTTP hardening shared by every route: security headers and a per-key rate
+ * limit. The limit is a token bucket per API key (per user when keys are
+ * unknown), kept in this process's memory: with N API replicas a key gets N
+ * times the rate, which the deployment sizes for (docs/security.md).
+ */
+import type { RequestHandler } from 'express';
+import { HttpProblem } from './problem';
+
+/** Headers for a JSON API (and the docs page, which loads its own scripts and styles only). */
+export const securityHeaders: RequestHandler = (req, res, next) => {
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('cross-origin-opener-policy', 'same-origin');
+  res.setHeader('cross-origin-resource-policy', 'same-origin');
+  res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  res.setHeader('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+  const docs = req.path === '/docs' || req.path.startsWith('/docs/');
+  res.setHeader('content-security-policy', docs ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
+  if (!docs) res.setHeader('cache-control', 'no-store');
+  next();
+};
+
+export interface RateLimit {
+  /** Sustained requests per minute per key. */
+  perMinute: number;
+  /** Requests a key may send at once before the sustained rate applies. */
+  burst: number;
+}
+
+/** Token bucket per caller; a refused request gets 429 with Retry-After (seconds until a token is back). */
+export function createRateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  const perMs = limit.perMinute / 60_000;
+  return (req, res, next) => {
+    const caller = req.user?.id ?? req.ip ?? 'anonymous';
+    const t = now();
+    const b = buckets.get(caller) ?? { tokens: limit.burst, at: t };
+    b.tokens = Math.min(limit.burst, b.tokens + (t - b.at) * perMs);
+    b.at = t;
+    if (buckets.size > 100_000) buckets.clear();
+    buckets.set(caller, b);
+    res.setHeader('ratelimit-limit', String(limit.perMinute));
+    if (b.tokens < 1) {
+      const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+      return next(new HttpProblem(429, 'Too Many Requests', `rate limit of ${limit.perMinute} requests per minute exceeded; retry in ${retryAfter} s`, { code: 'RATE_LIMITED' }, { 'retry-after': String(retryAfter) }));
+    }
+    b.tokens -= 1;
+    res.setHeader('ratelimit-remaining', String(Math.floor(b.tokens)));
+    next();
+  };
+}

@@ -1,0 +1,217 @@
+/**
+ * User and API-key administration behind the admin routes. Keys are issued
+ * through `issueApiKey` (only their HMAC is stored) and never read back;
+ * every change that can affect authentication drops this process's auth
+ * cache so it takes effect at once here (other API processes see it within
+ * AUTH_CACHE_TTL_MS).
+ */
+import { createHmac } from 'node:crypto';
+import { hashApiKey, issueApiKey } from '../api/auth';
+import { problems } from '../api/problem';
+import { type ApiKeyDoc, type Models, type UserDoc, insertIfAbsent } from '../db/models';
+import { DEFAULT_QUEUE } from '../domain/access';
+import type { Role } from '../domain/actors';
+import { decodeCursor, encodeCursor } from './cursor';
+
+const DAY_MS = 86_400_000;
+
+/** Problem codes of the admin API (HTTP-only rules, so they stay out of the workflow error registry). */
+export const AdminErrorCode = {
+  /** A user with this id already exists. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  /** Keys are not issued to a disabled user. */
+  USER_DISABLED: 'USER_DISABLED',
+  /** An admin tried to disable or demote their own account. */
+  SELF_LOCKOUT: 'SELF_LOCKOUT',
+  /** The Idempotency-Key was used before for a different key request. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+} as const;
+
+export interface UserRecord {
+  id: string;
+  name: string;
+  role: string;
+  queues: string[];
+  createdAt: Date;
+  updatedAt: Date | null;
+  disabledAt: Date | null;
+}
+
+export interface KeyRecord {
+  keyId: string;
+  userId: string;
+  prefix: string;
+  label: string | null;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export type KeyStatus = 'active' | 'expired' | 'revoked';
+
+/** Same rule as the authenticator: revoked wins, then expiry (inclusive, at `now`). */
+export function keyStatus(k: Pick<KeyRecord, 'expiresAt' | 'revokedAt'>, now: number): KeyStatus {
+  if (k.revokedAt) return 'revoked';
+  if (k.expiresAt && k.expiresAt.getTime() <= now) return 'expired';
+  return 'active';
+}
+
+/**
+ * Why a change to a user must be refused when the caller makes it to their
+ * own account, or null. An admin acting on themselves may not disable or
+ * demote themselves: since only an enabled admin can call the admin API,
+ * this alone guarantees at least one enabled admin always remains.
+ */
+export function selfLockout(actorId: string, targetId: string, change: { role: string; disabled: boolean }): string | null {
+  if (actorId !== targetId) return null;
+  if (change.disabled) return 'you cannot disable your own account; ask another admin';
+  if (change.role !== 'admin') return 'you cannot remove your own admin role; ask another admin';
+  return null;
+}
+
+export interface AdminServiceDeps {
+  models: Models;
+  pepper: string;
+  /** Called after a change that affects who authenticates as what (revocation, user change). */
+  onAuthChange: () => void;
+}
+
+type UserLean = UserDoc & { _id: string };
+type KeyLean = ApiKeyDoc & { _id: string };
+
+const toUser = (u: UserLean): UserRecord => ({
+  id: u._id,
+  name: u.name,
+  role: u.role,
+  queues: u.queues ?? [DEFAULT_QUEUE],
+  createdAt: u.createdAt,
+  updatedAt: u.updatedAt ?? null,
+  disabledAt: u.disabledAt ?? null,
+});
+
+const toKey = (k: KeyLean): KeyRecord => ({
+  keyId: k.keyId,
+  userId: k.userId,
+  prefix: k.prefix,
+  label: k.label ?? null,
+  createdAt: k.createdAt,
+  expiresAt: k.expiresAt ?? null,
+  revokedAt: k.revokedAt ?? null,
+});
+
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * The key an Idempotency-Key stands for: derived with the pepper from
+ * (admin, user, Idempotency-Key), so a retried request finds the key the
+ * first attempt stored (its HMAC is the record's `_id`) and nothing about the
+ * request has to be stored. Same format as `generateApiKey`.
+ */
+function derivedKey(pepper: string, actorId: string, userId: string, idempotencyKey: string): string {
+  const mac = createHmac('sha256', pepper).update(`qualityloop/api-key-issue/v1\n${actorId}\n${userId}\n${idempotencyKey}`).digest();
+  return `ql_${mac.subarray(0, 24).toString('base64url')}`;
+}
+
+export function createAdminService({ models, pepper, onAuthChange }: AdminServiceDeps) {
+  async function findUser(id: string): Promise<UserRecord> {
+    const doc = await models.User.findById(id).lean<UserLean>();
+    if (!doc) throw problems.notFound(`user ${id} does not exist`);
+    return toUser(doc);
+  }
+
+  /** Users by id (keyset on `_id`), optionally of one role. */
+  async function listUsers(f: { role?: Role; limit: number; cursor?: string }): Promise<{ items: UserRecord[]; nextCursor: string | null }> {
+    const filter: Record<string, unknown> = {};
+    if (f.role) filter.role = f.role;
+    if (f.cursor) filter._id = { $gt: decodeCursor(f.cursor).id };
+    const docs = await models.User.find(filter).sort({ _id: 1 }).limit(f.limit + 1).lean<UserLean[]>();
+    const page = docs.slice(0, f.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toUser), nextCursor: docs.length > f.limit && last ? encodeCursor({ k: 0, id: last._id }) : null };
+  }
+
+  /** Keyed by the user id: an existing id is a conflict and nothing is written. */
+  async function createUser(input: { id: string; name: string; role: Role; queues: string[] }): Promise<UserRecord> {
+    const doc = { _id: input.id, name: input.name, role: input.role, queues: input.queues, createdAt: new Date(), updatedAt: null, disabledAt: null };
+    const { inserted } = await insertIfAbsent(models.User, [doc]);
+    if (inserted === 0) throw problems.conflict(`user ${input.id} already exists`, AdminErrorCode.ALREADY_EXISTS);
+    return toUser(doc);
+  }
+
+  /**
+   * Replaces name, role and queues and sets the disabled state. Idempotent:
+   * a repeated request changes nothing (not even `updatedAt`), and disabling
+   * twice keeps the first `disabledAt`.
+   */
+  async function updateUser(actorId: string, id: string, input: { name: string; role: Role; queues: string[]; disabled: boolean }): Promise<UserRecord> {
+    const current = await findUser(id);
+    const refused = selfLockout(actorId, id, input);
+    if (refused) throw problems.unprocessable(refused, AdminErrorCode.SELF_LOCKOUT);
+    const disabledAt = input.disabled ? (current.disabledAt ?? new Date()) : null;
+    const changed =
+      current.name !== input.name || current.role !== input.role || !sameList(current.queues, input.queues) || current.disabledAt?.getTime() !== disabledAt?.getTime();
+    if (!changed) return current;
+    const next = { name: input.name, role: input.role, queues: input.queues, disabledAt, updatedAt: new Date() };
+    await models.User.updateOne({ _id: id }, { $set: next });
+    // Role, queues and the disabled state are part of the cached authentication result.
+    onAuthChange();
+    return { ...current, ...next };
+  }
+
+  /**
+   * Issues a key that expires after `expiresInDays`. With an Idempotency-Key,
+   * a retry by the same admin for the same user answers the same key (so a
+   * lost response does not leave an unknown key behind); reusing it for a
+   * different label or lifetime is refused.
+   */
+  async function issueKey(
+    actorId: string,
+    userId: string,
+    input: { label?: string; expiresInDays: number },
+    idempotencyKey?: string,
+  ): Promise<{ created: boolean; key: string; record: KeyRecord }> {
+    const user = await findUser(userId);
+    if (user.disabledAt) throw problems.conflict(`user ${userId} is disabled; enable the user before issuing keys`, AdminErrorCode.USER_DISABLED);
+    const label = input.label ?? null;
+    const wanted = idempotencyKey ? derivedKey(pepper, actorId, userId, idempotencyKey) : undefined;
+    if (wanted) {
+      const earlier = await models.ApiKey.findById(hashApiKey(pepper, wanted)).lean<KeyLean>();
+      if (earlier) {
+        const days = earlier.expiresAt ? Math.round((earlier.expiresAt.getTime() - earlier.createdAt.getTime()) / DAY_MS) : null;
+        if ((earlier.label ?? null) !== label || days !== input.expiresInDays) {
+          throw problems.unprocessable('this Idempotency-Key was already used with a different request body', AdminErrorCode.IDEMPOTENCY_KEY_REUSED);
+        }
+        return { created: false, key: wanted, record: toKey(earlier) };
+      }
+    }
+    const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
+    const { key } = await issueApiKey(models, pepper, userId, { key: wanted, expiresAt, label });
+    const stored = await models.ApiKey.findById(hashApiKey(pepper, key)).lean<KeyLean>();
+    if (!stored) throw new Error(`api key for ${userId} not found right after it was stored`);
+    return { created: true, key, record: toKey(stored) };
+  }
+
+  /** Every key of a user, newest first. */
+  async function listKeys(userId: string): Promise<KeyRecord[]> {
+    await findUser(userId);
+    const docs = await models.ApiKey.find({ userId }).sort({ createdAt: -1, _id: 1 }).lean<KeyLean[]>();
+    return docs.map(toKey);
+  }
+
+  /** Idempotent: a key revoked earlier keeps its first `revokedAt`. */
+  async function revokeKey(keyId: string): Promise<KeyRecord> {
+    const doc = await models.ApiKey.findOne({ keyId }).lean<KeyLean>();
+    if (!doc) throw problems.notFound(`key ${keyId} does not exist`);
+    if (!doc.revokedAt) {
+      // Conditional on `revokedAt: null` so a concurrent revoke cannot move the first timestamp.
+      await models.ApiKey.updateOne({ _id: doc._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
+    }
+    onAuthChange();
+    const after = await models.ApiKey.findById(doc._id).lean<KeyLean>();
+    return toKey(after ?? doc);
+  }
+
+  return { listUsers, createUser, getUser: findUser, updateUser, issueKey, listKeys, revokeKey };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;
