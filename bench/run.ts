@@ -8,13 +8,15 @@
  * [400], BENCH_CONCURRENCY [16], BENCH_ROUNDS pairs (bare, api) [2],
  * BENCH_WARMUP [32], BENCH_OPEN open workflows for the memory figure [1000],
  * BENCH_LATENCY_SAMPLES [100], BENCH_LATENCY_RATE per second [5],
- * BENCH_TIMEOUT_S whole run [240; phases shorten their waits to fit], BENCH_KEEP_TMP=1 keeps the temp dir.
+ * BENCH_TIMEOUT_S whole run [360; phases shorten their waits to fit], BENCH_KEEP_TMP=1 keeps the temp dir,
+ * BENCH_AUDIT_STREAMS [2000] x BENCH_AUDIT_PER_STREAM [10] events, BENCH_AUDIT_ROUNDS [3].
  *
  * Phases, each on its own task queue so one phase's workflows never load the next:
  *   intake   API vs bare start, alternating rounds; no worker polls this queue,
  *            so only the intake path (HTTP, auth, validation, start RPC) is timed
  *   latency  worker A (child) + API: POST -> read-model document, fresh collection
  *   memory   worker B (fresh child): RSS before/after N open workflows waiting on their SLA timers
+ *   audit    (FerretDB only, first) events verified per second vs a bare cursor read of the same events
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +35,7 @@ import { connectDatabase, type Models } from '../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { createLogger } from '../src/logger';
 import { complaintIdFor } from '../src/services/complaints';
+import { type AuditVerifyFigures, measureAuditVerify } from './audit-verify';
 import { type CalendarCost, measureAddBusinessMs } from './calendar-cost';
 import { type PoolResult, apiIntake, bareIntake, complaintBody, rate, runPool } from './load';
 import { measureIntakeLatency, waitForIds } from './read-model';
@@ -58,7 +61,10 @@ const S = {
   open: intEnv('BENCH_OPEN', 1000),
   latencySamples: intEnv('BENCH_LATENCY_SAMPLES', 100),
   latencyRate: intEnv('BENCH_LATENCY_RATE', 5),
-  timeoutS: intEnv('BENCH_TIMEOUT_S', 240),
+  auditStreams: intEnv('BENCH_AUDIT_STREAMS', 2000),
+  auditPerStream: intEnv('BENCH_AUDIT_PER_STREAM', 10),
+  auditRounds: intEnv('BENCH_AUDIT_ROUNDS', 3),
+  timeoutS: intEnv('BENCH_TIMEOUT_S', 360),
   pollMs: 5,
   latencyWarmup: 10,
   memWarmup: 20,
@@ -169,6 +175,12 @@ async function main(): Promise<string> {
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   progress(`infrastructure up in ${fmt((performance.now() - tInfra) / 1000)} s (Temporal ${temporal.address}, FerretDB ${ferret.uri})`);
+
+  // 6. Audit verification vs a bare read (FerretDB only; before the workflows load the machine).
+  progress(`audit verification: ${S.auditStreams} streams x ${S.auditPerStream} events`);
+  const auditModels = await connectDatabase(`${ferret.uri}/bench_audit_${runId}`);
+  const audit: AuditVerifyFigures = await measureAuditVerify(auditModels, { streams: S.auditStreams, perStream: S.auditPerStream, rounds: S.auditRounds });
+  await auditModels.connection.close();
 
   const secrets = { apiKeyPepper: randomBytes(16).toString('hex'), webhookSecret: randomBytes(16).toString('hex') };
   const mkConfig = (taskQueue: string, database: string): Config =>
@@ -381,6 +393,15 @@ async function main(): Promise<string> {
         ['target', 'ops/s', 'us/op', 'calls', 'span days'],
         costs.map((c) => [c.label, fmt(c.opsPerSec, 0), fmt(c.usPerOp, 2), String(c.ops), fmt(c.spanDays, 1)]),
       ).map((l): [string, string] => ['', l]),
+    ]),
+  );
+  report.push(
+    section('6. Audit verification: POST /audit/verify (everything) vs a bare cursor read of the same events', [
+      ['events', `${audit.events} in ${audit.streams} hash-chained streams (synthetic complaint events, ~0.6 KB JSON each), FerretDB`],
+      ['method', `same query, projection, order (stream, seq) and batch size; ${S.auditRounds} alternating rounds after a warm-up; medians`],
+      ['bare read', `${fmt(audit.readRate, 0)} events/s (rounds: ${audit.readRates.map((r) => fmt(r, 0)).join(', ')})`],
+      ['verify', `${fmt(audit.verifyRate, 0)} events/s (rounds: ${audit.verifyRates.map((r) => fmt(r, 0)).join(', ')}); every chain intact: ${audit.ok}`],
+      ['ratio verify/read', `${fmt(audit.ratio, 3)}  -> target >= 0.8: ${audit.ratio >= 0.8 ? 'met' : 'not met'}`],
     ]),
   );
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import express from 'express';
-import type { Config } from '../config';
+import { type Config, configSchema } from '../config';
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
 import { createComplaintService } from '../services/complaints';
@@ -54,6 +54,13 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
     ...auditIntegrityRoutes(deps),
     ...adminRoutes(deps),
   ];
+}
+
+/** The route specs alone, without live dependencies (docs generation): handlers are never called. */
+export function documentedRoutes(): RouteSpec[] {
+  const config = configSchema.parse({ temporal: {}, api: {}, notifications: {}, mongo: { uri: 'mongodb://docs' }, secrets: { apiKeyPepper: 'docs-pepper-0123456789', webhookSecret: 'docs-secret-0123456789' } });
+  const unused = {} as never;
+  return buildRoutes({ config, models: unused, client: unused, log: unused, auth: unused, complaints: unused, cycles: unused });
 }
 
 export function createApp(deps: AppDeps): express.Express {

@@ -42,14 +42,24 @@ export async function issueApiKey(
   models: Models,
   pepper: string,
   userId: string,
-  opts: { key?: string; expiresAt?: Date | null; label?: string | null } = {},
+  opts: { key?: string; expiresAt?: Date | null; label?: string | null; issueRequestId?: string | null } = {},
 ): Promise<{ key: string; keyId: string }> {
   const key = opts.key ?? generateApiKey();
   const hash = hashApiKey(pepper, key);
   // The public id is derived from the hash, so a retried issue of the same key finds the same record.
   const keyId = `k_${hash.slice(0, 16)}`;
   await insertIfAbsent(models.ApiKey, [
-    { _id: hash, keyId, userId, label: opts.label ?? null, prefix: key.slice(0, 8), createdAt: new Date(), expiresAt: opts.expiresAt ?? null, revokedAt: null },
+    {
+      _id: hash,
+      keyId,
+      userId,
+      label: opts.label ?? null,
+      prefix: key.slice(0, 8),
+      createdAt: new Date(),
+      expiresAt: opts.expiresAt ?? null,
+      revokedAt: null,
+      issueRequestId: opts.issueRequestId ?? null,
+    },
   ]);
   return { key, keyId };
 }

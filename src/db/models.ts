@@ -251,6 +251,8 @@ const apiKeySchema = new Schema(
     keyId: { type: String, required: true },
     userId: { type: String, required: true },
     label: { type: String, default: null },
+    /** Hash of (admin, user, Idempotency-Key) of the request that issued it: a retry is recognised, not re-issued. */
+    issueRequestId: { type: String, default: null },
     prefix: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, default: null },

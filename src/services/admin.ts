@@ -5,7 +5,7 @@
  * cache so it takes effect at once here (other API processes see it within
  * AUTH_CACHE_TTL_MS).
  */
-import { createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { hashApiKey, issueApiKey } from '../api/auth';
 import { problems } from '../api/problem';
 import { type ApiKeyDoc, type Models, type UserDoc, insertIfAbsent } from '../db/models';
@@ -23,6 +23,8 @@ export const AdminErrorCode = {
   USER_DISABLED: 'USER_DISABLED',
   /** An admin tried to disable or demote their own account. */
   SELF_LOCKOUT: 'SELF_LOCKOUT',
+  /** The same key request was already answered with a key (shown once). */
+  KEY_ALREADY_ISSUED: 'KEY_ALREADY_ISSUED',
   /** The Idempotency-Key was used before for a different key request. */
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
 } as const;
@@ -102,14 +104,11 @@ const toKey = (k: KeyLean): KeyRecord => ({
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
- * The key an Idempotency-Key stands for: derived with the pepper from
- * (admin, user, Idempotency-Key), so a retried request finds the key the
- * first attempt stored (its HMAC is the record's `_id`) and nothing about the
- * request has to be stored. Same format as `generateApiKey`.
+ * What identifies a key request: (admin, user, Idempotency-Key), hashed.
+ * Stored on the key record, never the key: keys stay random and shown once.
  */
-function derivedKey(pepper: string, actorId: string, userId: string, idempotencyKey: string): string {
-  const mac = createHmac('sha256', pepper).update(`qualityloop/api-key-issue/v1\n${actorId}\n${userId}\n${idempotencyKey}`).digest();
-  return `ql_${mac.subarray(0, 24).toString('base64url')}`;
+function issueRequestId(actorId: string, userId: string, idempotencyKey: string): string {
+  return createHash('sha256').update(`qualityloop/api-key-issue/v1\n${actorId}\n${userId}\n${idempotencyKey}`).digest('hex');
 }
 
 export function createAdminService({ models, pepper, onAuthChange }: AdminServiceDeps) {
@@ -160,9 +159,9 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
 
   /**
    * Issues a key that expires after `expiresInDays`. With an Idempotency-Key,
-   * a retry by the same admin for the same user answers the same key (so a
-   * lost response does not leave an unknown key behind); reusing it for a
-   * different label or lifetime is refused.
+   * a retry by the same admin for the same user issues nothing: it answers
+   * 409 KEY_ALREADY_ISSUED with the key's id, because the key itself is shown
+   * only once (if that response was lost, revoke the key and issue another).
    */
   async function issueKey(
     actorId: string,
@@ -173,19 +172,24 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     const user = await findUser(userId);
     if (user.disabledAt) throw problems.conflict(`user ${userId} is disabled; enable the user before issuing keys`, AdminErrorCode.USER_DISABLED);
     const label = input.label ?? null;
-    const wanted = idempotencyKey ? derivedKey(pepper, actorId, userId, idempotencyKey) : undefined;
-    if (wanted) {
-      const earlier = await models.ApiKey.findById(hashApiKey(pepper, wanted)).lean<KeyLean>();
+    const requestId = idempotencyKey ? issueRequestId(actorId, userId, idempotencyKey) : null;
+    if (requestId) {
+      const earlier = await models.ApiKey.findOne({ issueRequestId: requestId }).lean<KeyLean>();
       if (earlier) {
         const days = earlier.expiresAt ? Math.round((earlier.expiresAt.getTime() - earlier.createdAt.getTime()) / DAY_MS) : null;
         if ((earlier.label ?? null) !== label || days !== input.expiresInDays) {
           throw problems.unprocessable('this Idempotency-Key was already used with a different request body', AdminErrorCode.IDEMPOTENCY_KEY_REUSED);
         }
-        return { created: false, key: wanted, record: toKey(earlier) };
+        const p = problems.conflict(
+          `this request already issued key ${earlier.keyId}; a key is shown only once: if the response was lost, revoke ${earlier.keyId} and issue a new key`,
+          AdminErrorCode.KEY_ALREADY_ISSUED,
+        );
+        Object.assign(p.extra, { keyId: earlier.keyId });
+        throw p;
       }
     }
     const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
-    const { key } = await issueApiKey(models, pepper, userId, { key: wanted, expiresAt, label });
+    const { key } = await issueApiKey(models, pepper, userId, { expiresAt, label, issueRequestId: requestId });
     const stored = await models.ApiKey.findById(hashApiKey(pepper, key)).lean<KeyLean>();
     if (!stored) throw new Error(`api key for ${userId} not found right after it was stored`);
     return { created: true, key, record: toKey(stored) };

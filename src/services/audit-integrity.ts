@@ -83,7 +83,10 @@ interface StoredEvent {
   hash: string;
 }
 
-const EVENT_FIELDS = { stream: 1, seq: 1, entityType: 1, entityId: 1, action: 1, actor: 1, at: 1, before: 1, after: 1, details: 1, prevHash: 1, hash: 1 } as const;
+/** Streams one after another, each in seq order: the order the chain checker needs (the (stream, seq) index). */
+export const CHAIN_ORDER = { stream: 1, seq: 1 } as const;
+export const VERIFY_BATCH = 1000;
+export const EVENT_FIELDS = { stream: 1, seq: 1, entityType: 1, entityId: 1, action: 1, actor: 1, at: 1, before: 1, after: 1, details: 1, prevHash: 1, hash: 1 } as const;
 
 function toChained(e: StoredEvent): ChainedEvent {
   return {
@@ -169,7 +172,7 @@ export function createAuditIntegrityService(models: Models, verifier: DigestVeri
     };
 
     const filter = scope.kind === 'stream' ? { stream: scope.stream } : scope.kind === 'range' ? { at: { $gte: scope.from, $lt: scope.to } } : {};
-    const cursor = models.AuditEvent.find(filter, EVENT_FIELDS).sort({ stream: 1, seq: 1 }).lean().cursor({ batchSize: 1000 });
+    const cursor = models.AuditEvent.find(filter, EVENT_FIELDS).sort(CHAIN_ORDER).lean().cursor({ batchSize: VERIFY_BATCH });
     for await (const raw of cursor) {
       const e = toChained(raw as unknown as StoredEvent);
       if (!checker || checker.stream !== e.stream) {

@@ -95,7 +95,7 @@ describe('admin: users and API keys', () => {
 
     // Stored: only the HMAC, as the record's id; no field of any user or key document holds the key.
     const raw = await stack.models.ApiKey.collection.findOne({ keyId });
-    expect(raw).toEqual({ _id: hash, keyId, userId: id, label: 'crm integration', prefix: key.slice(0, 8), createdAt: expect.any(Date), expiresAt: expect.any(Date), revokedAt: null });
+    expect(raw).toEqual({ _id: hash, keyId, userId: id, label: 'crm integration', prefix: key.slice(0, 8), createdAt: expect.any(Date), expiresAt: expect.any(Date), revokedAt: null, issueRequestId: null });
     const everyStoredValue = [...(await stack.models.ApiKey.collection.find({}).toArray()), ...(await stack.models.User.collection.find({}).toArray())].flatMap((d) => Object.values(d));
     expect(everyStoredValue).not.toContain(key);
     expect(JSON.stringify(everyStoredValue)).not.toContain(key);
@@ -311,7 +311,7 @@ describe('admin: users and API keys', () => {
     expect(agents.body.nextCursor).toBeNull();
   });
 
-  it('given an Idempotency-Key, when an admin retries a key request, then the same key is answered (200, replayed) without issuing another, and reusing it for a different request is refused', async () => {
+  it('given an Idempotency-Key, when an admin retries a key request, then no second key is issued (409 naming the first key, which is never shown again), and reusing it for a different request is refused', async () => {
     const id = await createUser('supervisor');
     const headers = { 'idempotency-key': uniqueId('issue') };
     const first = await asAdmin<Issued>('POST', `/admin/users/${id}/keys`, { body: { label: 'retried', expiresInDays: 7 }, headers });
@@ -319,10 +319,9 @@ describe('admin: users and API keys', () => {
     expect(first.headers['idempotent-replayed']).toBeUndefined();
 
     const before = await snapshot();
-    const retry = await asAdmin<Issued>('POST', `/admin/users/${id}/keys`, { body: { label: 'retried', expiresInDays: 7 }, headers });
-    expect(retry.status).toBe(200);
-    expect(retry.headers['idempotent-replayed']).toBe('true');
-    expect(retry.body).toEqual(first.body);
+    const retry = await rejected('POST', `/admin/users/${id}/keys`, { key: stack.keys.admin, body: { label: 'retried', expiresInDays: 7 }, headers }, 409, 'KEY_ALREADY_ISSUED');
+    expect(retry.body).toMatchObject({ keyId: first.body.keyId });
+    expect(retry.text).not.toContain(first.body.key);
     expect(await snapshot()).toEqual(before);
     expect(await stack.models.ApiKey.countDocuments({ userId: id })).toBe(1);
 

@@ -95,15 +95,14 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       summary: 'Issue an API key for a user; the key is in this response only',
       params: userIdParams,
       body: issueKeyBody,
-      headers: { 'Idempotency-Key': 'a retry by the same admin with the same key (and body) answers the same API key instead of issuing another' },
+      headers: { 'Idempotency-Key': 'a retry by the same admin with the same key (and body) issues nothing: 409 KEY_ALREADY_ISSUED names the key issued first (keys are shown once)' },
       responses: {
         201: { description: 'issued', schema: issuedKey },
-        200: { description: 'an earlier request with the same Idempotency-Key already issued this key', schema: issuedKey },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
       handler: async ({ params, body, user, req }) => {
         const idempotencyKey = readIdempotencyKey(req.header('idempotency-key'));
-        const { created, key, record } = await admin.issueKey(user.id, params.id, body, idempotencyKey);
+        const { key, record } = await admin.issueKey(user.id, params.id, body, idempotencyKey);
         const issued: z.infer<typeof issuedKey> = {
           keyId: record.keyId,
           userId: record.userId,
@@ -113,7 +112,7 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
           createdAt: record.createdAt.toISOString(),
           expiresAt: isoOrNull(record.expiresAt),
         };
-        return { status: created ? 201 : 200, body: issued, headers: created ? undefined : { 'idempotent-replayed': 'true' } };
+        return { status: 201, body: issued };
       },
     }),
     defineRoute({
