@@ -70,9 +70,9 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
         atRiskFrom: sla?.atRiskFrom == null ? null : new Date(sla.atRiskFrom),
       },
       dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
-      // The frozen policies of other severities are not needed to read a complaint (they are in the
-      // versioned catalog): leaving them out keeps documents small.
-      state: state.sla ? { ...state, sla: { ...state.sla, policies: {} } } : state,
+      // The whole state, frozen SLA policies included (at most one small snapshot per severity): the
+      // SLA timeline must stay explainable after Temporal's history retention has removed the workflow.
+      state,
     };
     await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
   }

@@ -189,14 +189,15 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 export function buildSlaTimeline(input: SlaTimelineInput): SlaTimeline {
   const events = [...input.events].sort((a, b) => a.seq - b.seq);
   const notes: string[] = [];
-  events.forEach((e, i) => {
-    if (e.seq !== i + 1) notes.push(`audit event ${i + 1} is missing (found seq ${e.seq} at position ${i + 1}); the timeline may be incomplete`);
-  });
-  if (notes.length > 1) notes.splice(1, notes.length - 1, `${notes.length} audit events are out of sequence; the timeline may be incomplete`);
+  const missing = missingSeqs(events);
+  if (missing.count > 0) {
+    const listed = missing.first.join(', ') + (missing.count > missing.first.length ? ` and ${missing.count - missing.first.length} more` : '');
+    notes.push(`audit event${missing.count > 1 ? 's' : ''} ${listed} ${missing.count > 1 ? 'are' : 'is'} missing; the timeline may be incomplete`);
+  }
 
   const intake = events[0];
   if (!intake || intake.action !== 'intake') {
-    if (events.length > 0) notes.push('the audit trail does not start with the intake; clocks cannot be reconstructed');
+    notes.push(events.length > 0 ? 'the audit trail does not start with the intake; clocks cannot be reconstructed' : 'no audit events yet (the complaint is still being registered)');
     return { sla: false, clocks: [], verified: null, notes };
   }
   const ref = intake.details.slaPolicy as { policyId?: unknown; version?: unknown; calendar?: unknown } | null | undefined;
@@ -430,6 +431,21 @@ export function buildSlaTimeline(input: SlaTimelineInput): SlaTimeline {
   }));
   const verified = verify(input.state, events, { firstResponse, resolution, next: currentNext() }, notes);
   return { sla: true, clocks, verified, notes };
+}
+
+/** Gaps in 1..last seq (the first few named), found between consecutive events so a huge seq costs nothing. */
+function missingSeqs(sorted: readonly SlaAuditEvent[]): { first: number[]; count: number } {
+  const first: number[] = [];
+  let count = 0;
+  let prev = 0;
+  for (const e of sorted) {
+    if (e.seq > prev + 1) {
+      count += e.seq - prev - 1;
+      for (let s = prev + 1; s < e.seq && first.length < 10; s++) first.push(s);
+    }
+    prev = Math.max(prev, e.seq);
+  }
+  return { first, count };
 }
 
 // ----------------------------------------------------------------- summary

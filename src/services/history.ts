@@ -14,7 +14,10 @@
  * The merged timeline is ordered by (time, source: audit before engine at the
  * same millisecond, seq | run start + event id) and paginated by keyset on
  * that order: `limit` items per page (audit and engine together), `cursor` =
- * the key of the last item sent.
+ * the key of the last item sent. Each page reads the retained runs' histories
+ * again (Temporal cannot be asked for "events after t"); only the events of
+ * the page are decoded. The response size is bounded by `limit`, the work per
+ * request by the history size (bounded itself by continue-as-new) and MAX_RUNS.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { LoadedDataConverter, Payload } from '@temporalio/common';
@@ -126,7 +129,8 @@ const EventType = temporal.api.enums.v1.EventType;
 
 /** `EVENT_TYPE_WORKFLOW_EXECUTION_STARTED` -> `WorkflowExecutionStarted`. */
 export function eventTypeName(type: number | null | undefined): string {
-  const raw = EventType[type ?? 0] ?? `EVENT_TYPE_${String(type)}`;
+  const raw = EventType[type ?? 0];
+  if (!raw) return `Unknown(${String(type)})`;
   return raw
     .replace(/^EVENT_TYPE_/, '')
     .toLowerCase()
@@ -227,8 +231,9 @@ export function createPayloadDecoder(converter: LoadedDataConverter) {
 
   /** The attributes of one history event, decoded. */
   async function eventData(event: HistoryEvent): Promise<Record<string, unknown>> {
-    const o = temporal.api.history.v1.HistoryEvent.toObject(event as temporal.api.history.v1.HistoryEvent, { longs: Number, enums: String, oneofs: true }) as Record<string, unknown>;
-    const key = o.attributes as string | undefined;
+    const o = temporal.api.history.v1.HistoryEvent.toObject(event as temporal.api.history.v1.HistoryEvent, { longs: Number, enums: String }) as Record<string, unknown>;
+    // Exactly one `<type>EventAttributes` field is set per event.
+    const key = Object.keys(o).find((k) => k.endsWith('EventAttributes') && o[k]);
     return key ? ((await value(o[key])) as Record<string, unknown>) : {};
   }
 
@@ -239,7 +244,9 @@ export function createPayloadDecoder(converter: LoadedDataConverter) {
 
 export function createHistoryService({ client, models }: HistoryServiceDeps) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
-  const decoder = createPayloadDecoder(client.options.loadedDataConverter);
+  // Built on first use: route tables are also built without a live client (OpenAPI and permission docs).
+  let decoderInstance: ReturnType<typeof createPayloadDecoder> | undefined;
+  const decoder = () => (decoderInstance ??= createPayloadDecoder(client.options.loadedDataConverter));
 
   /** Every retained run of the workflow id, oldest first (see the module comment). */
   async function loadRuns(workflowId: string): Promise<EngineLoad> {
@@ -337,7 +344,7 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
           runId: run.runId,
           eventId: toNumber(event.eventId),
           eventType: eventTypeName(event.eventType),
-          data: await decoder.eventData(event),
+          data: await decoder().eventData(event),
         };
       }),
     );
@@ -362,13 +369,13 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
       const started = run.events[0]?.workflowExecutionStartedEventAttributes;
       const input = started?.input?.payloads?.[0];
       if (input) {
-        const resume = ((await decoder.payload(input)) as { resume?: ComplaintState } | null)?.resume;
+        const resume = ((await decoder().payload(input)) as { resume?: ComplaintState } | null)?.resume;
         if (resume?.sla && Object.keys(resume.sla.policies).length > 0) return resume.sla.policies;
       }
       const scheduled = run.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'resolveSlaPolicies');
       const completed = scheduled && run.events.find((e) => toNumber(e.activityTaskCompletedEventAttributes?.scheduledEventId) === toNumber(scheduled.eventId));
       const result = completed?.activityTaskCompletedEventAttributes?.result?.payloads?.[0];
-      if (result) return (await decoder.payload(result)) as Partial<Record<Severity, SlaPolicySnapshot>>;
+      if (result) return (await decoder().payload(result)) as Partial<Record<Severity, SlaPolicySnapshot>>;
     }
     return null;
   }

@@ -2,9 +2,10 @@
  * History for auditors through the HTTP API on the real stack (Worker on the
  * Temporal dev server, FerretDB): the audit trail joined with the decoded
  * Temporal event history of every run, for complaints and cycles, and the
- * SLA timeline of a complaint. A continue-as-new runs on its own dev server
- * (low suggestion threshold, as in continue-as-new.test.ts); a breach runs on
- * the time-skipping server and is explained by the history service.
+ * SLA timeline of a complaint. A continue-as-new (low suggestion threshold, as
+ * in continue-as-new.test.ts) and a deleted execution run on a dev server of
+ * their own; a breach runs on the time-skipping server and is explained by the
+ * history service.
  */
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
@@ -24,7 +25,8 @@ import type { Actor } from '../../src/domain/actors';
 import type { ComplaintCommand, ComplaintState } from '../../src/domain/complaint';
 import type { Models } from '../../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
-import { createHistoryService } from '../../src/services/history';
+import { temporal } from '@temporalio/proto';
+import { createHistoryService, createPayloadDecoder, eventTypeName } from '../../src/services/history';
 import { type ApiStack, type Problem, demoKeys, errorPaths, expectProblem, startApiStack } from '../helpers/api';
 import { VALID_ACTION_BODIES, validCycle } from '../helpers/cycle-endpoints';
 import { ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
@@ -71,7 +73,7 @@ function api(call: () => Call, models: () => Models) {
       const pages: History[] = [];
       let cursor: string | null = null;
       do {
-        const res = await call()<History>('GET', `${pathname}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { key: keyOf(by) });
+        const res: { status: number; headers: Record<string, string>; body: History } = await call()<History>('GET', `${pathname}?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { key: keyOf(by) });
         expect({ status: res.status, type: res.headers['content-type'] }).toEqual({ status: 200, type: expect.stringMatching(/^application\/json/) });
         pages.push(res.body);
         cursor = res.body.page.nextCursor;
@@ -264,41 +266,6 @@ describe('complaint and cycle history on the dev server', () => {
     });
   });
 
-  describe('when Temporal no longer has the workflow', () => {
-    it('given a closed complaint whose workflow execution was deleted (as retention does), when an auditor reads history and SLA timeline, then both answer 200 from the audit trail and the read model and say the engine history is unavailable', async () => {
-      const other = await h.registered(newComplaint({ severity: 'P2', category: 'delivery' }));
-      await h.act(other, 'acknowledge', 'bob');
-      await h.act(other, 'resolve', 'bob', { summary: 'Re-sent' });
-      await h.act(other, 'close', 'bob');
-      await h.readModel(other, 4);
-      const handle = stack.client.workflow.getHandle(complaintWorkflowId(other));
-      await eventually(async () => (await handle.describe()).status.name === 'COMPLETED' || null, 20_000, 'workflow completed');
-      const { runId } = await handle.describe();
-      await stack.client.workflowService.deleteWorkflowExecution({ namespace: stack.config.temporal.namespace, workflowExecution: { workflowId: complaintWorkflowId(other), runId } });
-      await eventually(async () => handle.describe().then(() => null, (err: unknown) => err instanceof WorkflowNotFoundError), 30_000, 'workflow deleted');
-
-      const res = await stack.call<History>('GET', `/complaints/${other}/history`, { key: stack.keys.audrey });
-      expect(res.status).toBe(200);
-      expect(res.body.engine).toEqual({ available: false, reason: expect.stringContaining('no longer retains') });
-      expect(res.body.runs).toEqual([]);
-      expect(res.body.timeline.map((i) => [i.source, i.seq, i.action])).toEqual([
-        ['audit', 1, 'intake'],
-        ['audit', 2, 'acknowledge'],
-        ['audit', 3, 'resolve'],
-        ['audit', 4, 'close'],
-      ]);
-
-      const timeline = await stack.call('GET', `/complaints/${other}/sla-timeline`, { key: stack.keys.audrey });
-      expect(timeline.status).toBe(200);
-      expect(timeline.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: expect.stringMatching(/^read model/) });
-      expect(timeline.body.clocks.find((c: Item) => c.clock === 'resolution').summary).toMatchObject({
-        outcome: 'met',
-        policy: { id: 'standard-business-hours', version: 1 },
-        calendar: { id: 'paris-office', version: 1 },
-      });
-    });
-  });
-
   describe('GET /cycles/:id/history', () => {
     let cycleId: string;
     let cycle: History;
@@ -345,6 +312,36 @@ describe('complaint and cycle history on the dev server', () => {
     });
   });
 
+  it('given engine events with payloads that are not ours and a failure, when decoded, then JSON payloads are decoded, other encodings are named but not decoded, and failures keep their message without the stack trace', async () => {
+    const { eventData } = createPayloadDecoder(stack.client.options.loadedDataConverter);
+    const payload = (encoding: string, data: string) => ({ metadata: { encoding: Buffer.from(encoding) }, data: Buffer.from(data) });
+    const HistoryEvent = temporal.api.history.v1.HistoryEvent;
+    const EventType = temporal.api.enums.v1.EventType;
+    const signaled = HistoryEvent.fromObject({
+      eventId: 7,
+      eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+      workflowExecutionSignaledEventAttributes: {
+        signalName: 'poke',
+        input: { payloads: [payload('json/plain', '{"a":1}'), payload('binary/plain', 'raw bytes'), payload('binary/null', ''), payload('json/protobuf', '{}')] },
+      },
+    });
+    expect(eventTypeName(signaled.eventType)).toBe('WorkflowExecutionSignaled');
+    expect(await eventData(signaled)).toEqual({
+      signalName: 'poke',
+      input: [{ a: 1 }, { encoding: 'binary/plain', undecoded: true }, null, { encoding: 'json/protobuf', undecoded: true }],
+    });
+    const failed = HistoryEvent.fromObject({
+      eventId: 9,
+      eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+      activityTaskFailedEventAttributes: {
+        scheduledEventId: 5,
+        failure: { message: 'database unavailable', stackTrace: 'at secret.ts:1', applicationFailureInfo: { type: 'UNAVAILABLE', nonRetryable: false } },
+      },
+    });
+    expect(eventTypeName(failed.eventType)).toBe('ActivityTaskFailed');
+    expect(await eventData(failed)).toEqual({ scheduledEventId: 5, failure: { message: 'database unavailable', applicationFailureInfo: { type: 'UNAVAILABLE' } } });
+  });
+
   it('given the OpenAPI document, when read, then the three history endpoints are documented with their paging parameters', async () => {
     const doc = (await stack.call('GET', '/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/complaints/{id}/history', '/cycles/{id}/history', '/complaints/{id}/sla-timeline']));
@@ -355,12 +352,13 @@ describe('complaint and cycle history on the dev server', () => {
 
 // ---------------------------------------------------- continue-as-new
 
-describe('complaint history across a continue-as-new', () => {
+describe('on a dev server of its own: continue-as-new and deleted histories', () => {
   let temporal: TemporalDevServer;
   let models: Models & { drop(): Promise<void> };
   let config: Config;
   let nativeConnection: NativeConnection;
   let connection: Connection;
+  let client: Client;
   let worker: Worker;
   let running: Promise<void>;
   let server: http.Server;
@@ -368,9 +366,14 @@ describe('complaint history across a continue-as-new', () => {
   const h = api(() => call, () => models);
 
   beforeAll(async () => {
-    // Its own dev server: Temporal suggests continue-as-new after 200 events instead of 4096.
+    // Temporal suggests continue-as-new after 200 events instead of 4096, and deletes an execution within
+    // seconds instead of ~30 s (the delete waits for the queues' ack levels, updated every 30 s by default).
     const dir = mkdtempSync(path.join(os.tmpdir(), 'ql-history-can-'));
-    temporal = await startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true, dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200 } });
+    temporal = await startTemporalDevServer({
+      logFile: path.join(dir, 'temporal.log'),
+      headless: true,
+      dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200, 'history.visibilityProcessorUpdateAckInterval': '1s', 'history.transferProcessorUpdateAckInterval': '1s' },
+    });
     config = testConfig({ temporalAddress: temporal.address });
     models = await openTestDb(config);
     await seedDemoData(models, config.secrets.apiKeyPepper);
@@ -378,7 +381,7 @@ describe('complaint history across a continue-as-new', () => {
     worker = await startWorker({ config, models, connection: nativeConnection });
     running = worker.run();
     connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    client = new Client({ connection, namespace: config.temporal.namespace });
     server = http.createServer(createApp({ config, models, client, log: pino({ level: 'silent' }) }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -443,6 +446,39 @@ describe('complaint history across a continue-as-new', () => {
     const sla = await call('GET', `/complaints/${id}/sla-timeline`, { key: h.keyOf('audrey') });
     expect(sla.status).toBe(200);
     expect(sla.body).toMatchObject({ verified: true, notes: [] });
+  });
+
+  it('given a closed complaint whose workflow execution was deleted (as retention does), when an auditor reads history and SLA timeline, then both answer 200 from the audit trail and the read model and say the engine history is unavailable', async () => {
+    const other = await h.registered(newComplaint({ severity: 'P2', category: 'delivery' }));
+    await h.act(other, 'acknowledge', 'bob');
+    await h.act(other, 'resolve', 'bob', { summary: 'Re-sent' });
+    await h.act(other, 'close', 'bob');
+    await h.readModel(other, 4);
+    const handle = client.workflow.getHandle(complaintWorkflowId(other));
+    await eventually(async () => (await handle.describe()).status.name === 'COMPLETED' || null, 20_000, 'workflow completed');
+    const { runId } = await handle.describe();
+    await client.workflowService.deleteWorkflowExecution({ namespace: config.temporal.namespace, workflowExecution: { workflowId: complaintWorkflowId(other), runId } });
+    await eventually(async () => handle.describe().then(() => null, (err: unknown) => err instanceof WorkflowNotFoundError), 30_000, 'workflow deleted');
+
+    const res = await call<History>('GET', `/complaints/${other}/history`, { key: h.keyOf('audrey') });
+    expect(res.status).toBe(200);
+    expect(res.body.engine).toEqual({ available: false, reason: expect.stringContaining('no longer retains') });
+    expect(res.body.runs).toEqual([]);
+    expect(res.body.timeline.map((i) => [i.source, i.seq, i.action])).toEqual([
+      ['audit', 1, 'intake'],
+      ['audit', 2, 'acknowledge'],
+      ['audit', 3, 'resolve'],
+      ['audit', 4, 'close'],
+    ]);
+
+    const timeline = await call('GET', `/complaints/${other}/sla-timeline`, { key: h.keyOf('audrey') });
+    expect(timeline.status).toBe(200);
+    expect(timeline.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: expect.stringMatching(/^read model/) });
+    expect(timeline.body.clocks.find((c: Item) => c.clock === 'resolution').summary).toMatchObject({
+      outcome: 'met',
+      policy: { id: 'standard-business-hours', version: 1 },
+      calendar: { id: 'paris-office', version: 1 },
+    });
   });
 });
 

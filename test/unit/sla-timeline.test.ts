@@ -373,10 +373,16 @@ describe('sla timeline: gaps and disagreements', () => {
     const story = new Story({ P3: snapshot('P3') }).act(ACK, agentA, 10).act(REQUEST_INFO, agentA, 30).act(REPLY, agentA, 65);
     const withoutRequestInfo = story.events.filter((e) => e.action !== 'request_info');
     const t = buildSlaTimeline({ events: withoutRequestInfo, policies: story.policies, now: at(70), state: story.state });
-    expect(t.notes[0]).toBe('audit event 3 is missing (found seq 4 at position 3); the timeline may be incomplete');
+    expect(t.notes[0]).toBe('audit event 3 is missing; the timeline may be incomplete');
     // Without the pause, the replay counts the waiting time.
     expect(t.verified).toBe(false);
     expect(t.notes).toContain(`resolution: runningSince is ${at(65)} in the workflow state, ${at(0)} in the replay`);
+  });
+
+  it('given several events missing, when the timeline is built, then one note names them', () => {
+    const story = new Story({ P3: snapshot('P3') }).act(ACK, agentA, 10).act(REQUEST_INFO, agentA, 30).act(REPLY, agentA, 65).act(RESOLVE, agentA, 100);
+    const t = buildSlaTimeline({ events: story.events.filter((e) => e.seq !== 2 && e.seq !== 4), policies: story.policies, now: at(120) });
+    expect(t.notes[0]).toBe('audit events 2, 4 are missing; the timeline may be incomplete');
   });
 
   it('given a state newer than the last audit event (persistence still under way), when the timeline is built, then it is not verified rather than reported as different', () => {
@@ -384,6 +390,10 @@ describe('sla timeline: gaps and disagreements', () => {
     const t = buildSlaTimeline({ events: story.events.slice(0, 1), policies: story.policies, now: at(20), state: story.state });
     expect(t.verified).toBeNull();
     expect(t.notes).toEqual([]);
+  });
+
+  it('given no audit events yet (the workflow has not registered the complaint), when the timeline is built, then it says so and has no clocks', () => {
+    expect(buildSlaTimeline({ events: [], policies: {}, now: at(0) })).toEqual({ sla: false, clocks: [], verified: null, notes: ['no audit events yet (the complaint is still being registered)'] });
   });
 
   it('given an audit trail that does not start at the intake, when the timeline is built, then it says so and has no clocks', () => {
