@@ -1,8 +1,9 @@
 /**
- * HTTP hardening shared by every route: security headers and a per-key rate
- * limit. The limit is a token bucket per API key (per user when keys are
- * unknown), kept in this process's memory: with N API replicas a key gets N
- * times the rate, which the deployment sizes for (docs/security.md).
+ * HTTP hardening shared by every route: security headers and a per-caller rate
+ * limit. The limit is a token bucket per authenticated user (all of a user's
+ * API keys share it, so issuing more keys does not buy more rate), kept in this
+ * process's memory: with N API replicas a user gets N times the rate, which the
+ * deployment sizes for (docs/security.md).
  */
 import type { RequestHandler } from 'express';
 import { HttpProblem } from './problem';
@@ -37,7 +38,8 @@ export function createRateLimiter(limit: RateLimit, now: () => number = Date.now
     const caller = req.user?.id ?? req.ip ?? 'anonymous';
     const t = now();
     const b = buckets.get(caller) ?? { tokens: limit.burst, at: t };
-    b.tokens = Math.min(limit.burst, b.tokens + (t - b.at) * perMs);
+    // A wall clock stepped back (NTP) must not drain buckets: no refill then, rather than a negative one.
+    b.tokens = Math.min(limit.burst, b.tokens + Math.max(0, t - b.at) * perMs);
     b.at = t;
     if (buckets.size > 100_000) buckets.clear();
     buckets.set(caller, b);

@@ -111,6 +111,13 @@ export function sendProblem(res: Parameters<RequestHandler>[1], p: HttpProblem, 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = res.getHeader('x-request-id') as string | undefined;
+    if (res.headersSent) {
+      // A streamed reply failed midway: its status is gone, so cut the connection
+      // (the client sees a truncated body, not a complete-looking one) and log.
+      log.error({ err, requestId }, 'request failed after the response started');
+      res.destroy();
+      return;
+    }
     const problem = toProblem(err);
     if (problem) {
       if (problem.status >= 500) log.warn({ err, requestId }, 'request failed: dependency unavailable');

@@ -397,7 +397,8 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
       details: (d.details ?? {}) as Record<string, unknown>,
     }));
     let policies: Partial<Record<Severity, SlaPolicySnapshot>> = state.sla?.policies ?? {};
-    let policySource = 'workflow state';
+    // The complaint's state (live, or the read model once closed) carries every policy frozen at intake.
+    let policySource = 'complaint state';
     if (state.sla && Object.keys(policies).length === 0) {
       const fromEngine = await frozenPoliciesFromEngine(complaintWorkflowId(state.complaintId));
       if (fromEngine) {

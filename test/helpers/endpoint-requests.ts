@@ -109,8 +109,8 @@ export interface MatrixContext {
   };
   /** A second process owner, created through the admin API. */
   otto: { id: string; key: string };
-  /** A user and key the admin routes work on; `probeKeyId` is never revoked. */
-  admin: AdminTarget & { probeKeyId: string };
+  /** A user the admin routes work on, and a key of theirs that is never revoked. */
+  admin: { userId: string; probeKeyId: string };
   catalog: { calendarId: string; policyId: string };
 }
 
@@ -188,6 +188,9 @@ export async function prepareMatrix(stack: ApiStack): Promise<MatrixContext> {
   await createAuditActivities({ models: stack.models, signer: digestSigner(stack.config) }).createAuditDigest({ cutoff: new Date().toISOString(), requestedBy: 'access-matrix' });
 
   await eventually(async () => (await stack.models.Cycle.countDocuments({ _id: { $in: [shared, outsiderPdca, outsiderDmaic] } })) === 3, 20_000, 'fixture cycles registered');
+  // Settled: every workflow visible, so a snapshot taken now stays still unless a request changes something.
+  const workflows = (await stack.models.Complaint.countDocuments({})) + (await stack.models.Cycle.countDocuments({}));
+  await eventually(async () => (await stack.workflowCount()) === workflows, 20_000, `${workflows} workflows visible`);
 
   return {
     stack,
@@ -195,7 +198,7 @@ export async function prepareMatrix(stack: ApiStack): Promise<MatrixContext> {
     complaints: { general, aliceWorking, bobOpen, bobWorking, bobResolved },
     cycles: { shared, outsiderPdca, outsiderDmaic },
     otto,
-    admin: { userId: targetId, keyId: probeKeyId, probeKeyId },
+    admin: { userId: targetId, probeKeyId },
     catalog: { calendarId, policyId },
   };
 }
@@ -642,22 +645,23 @@ const auditEntries: EndpointEntry[] = [
 
 // ---- admin (the bodies of test/helpers/admin-endpoints.ts)
 
+const adminStatus = (route: string) => (route === 'POST /admin/users' || route === 'POST /admin/users/:id/keys' ? 201 : 200);
+
 const adminEntries: EndpointEntry[] = ADMIN_ENDPOINTS.map((e) => ({
   route: e.route,
   accepted: async (ctx) => {
-    const t: AdminTarget = { ...ctx.admin };
+    const t: AdminTarget = { userId: ctx.admin.userId, keyId: ctx.admin.probeKeyId };
     let body = e.body?.(t);
     if (e.route === 'POST /admin/users') body = { ...body, id: uniqueId('matrix-user') };
     if (e.route === 'POST /admin/keys/:keyId/revoke') {
       // A key of its own to revoke, so the probe key keeps working.
       t.keyId = (await must(ctx.stack, ctx.stack.keys.ada!, 'POST', `/admin/users/${t.userId}/keys`, { label: 'to revoke' }, 201)).keyId as string;
     }
-    const status = e.route === 'POST /admin/users' || e.route === 'POST /admin/users/:id/keys' ? 201 : 200;
-    return { method: e.method, path: e.path(t), body, status, target: { kind: 'user', id: t.userId } };
+    return { method: e.method, path: e.path(t), body, status: adminStatus(e.route), target: { kind: 'user', id: t.userId } };
   },
   probe: async (ctx) => {
     const t: AdminTarget = { userId: ctx.admin.userId, keyId: ctx.admin.probeKeyId };
-    return { method: e.method, path: e.path(t), body: e.body?.(t), status: e.route === 'POST /admin/users' || e.route === 'POST /admin/users/:id/keys' ? 201 : 200, target: { kind: 'user', id: t.userId } };
+    return { method: e.method, path: e.path(t), body: e.body?.(t), status: adminStatus(e.route), target: { kind: 'user', id: t.userId } };
   },
 }));
 

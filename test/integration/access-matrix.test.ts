@@ -1,23 +1,27 @@
 /**
  * Access control over the whole API, on the real stack (Express app, Worker
- * on the Temporal dev server, FerretDB).
+ * on the Temporal dev server, FerretDB). Requests come from
+ * test/helpers/endpoint-requests.ts, which must have an entry for every
+ * route buildRoutes mounts.
  *
- * The matrix walks every route of buildRoutes with every role: a role without
- * the route's permission gets 403 problem+json (NOT_PERMITTED) and the
- * database and Temporal are left as they were; a role with it is served,
- * scoped roles (agents on complaints; everyone but admins and auditors on
- * cycles) on objects in their scope, and refused (403, nothing changed) on
- * one outside it. Requests come from test/helpers/endpoint-requests.ts, which
- * must have an entry for every route. Then: no key, a malformed, unknown or
- * revoked key gets 401 on every non-public route; and object-level rules are
- * followed through a complaint's and a cycle's life (owner, first responder,
- * queue, participants, a second process owner, auditors).
+ * 1. Refused requests, sent first, while the database holds only the
+ *    fixtures (so each route's before/after snapshot is cheap and still):
+ *    for every route, every role lacking its permission gets 403
+ *    problem+json (NOT_PERMITTED), every scoped role (agents on complaints;
+ *    everyone but admins and auditors on cycles) gets 403 on an object
+ *    outside its scope, and no key, a malformed, unknown or revoked key gets
+ *    401; the database, the workflows and the objects named are unchanged.
+ *    The auditor reads every route and writes none.
+ * 2. Object-level rules through a complaint's and a cycle's life: owner,
+ *    first responder, queue, participants, a second process owner, lists.
+ * 3. Accepted requests: every role holding a route's permission is served,
+ *    scoped roles on an object in their scope, lists filtered to it.
  */
 import { type RouteDeps, buildRoutes } from '../../src/api/app';
 import { type Permission, scopeOf } from '../../src/api/permissions';
 import type { RouteSpec } from '../../src/api/route';
 import { DEFAULT_QUEUE, isAssigned } from '../../src/domain/access';
-import { ROLES, type Role } from '../../src/domain/actors';
+import { ROLES } from '../../src/domain/actors';
 import { type ApiStack, type CallOptions, type CallResult, type Problem, collectionCounts, expectProblem, startApiStack } from '../helpers/api';
 import { VALID_ACTION_BODIES } from '../helpers/cycle-endpoints';
 import {
@@ -69,11 +73,12 @@ describe('access control', () => {
 
   /** Everything a refused request could have changed: every collection, the workflows started, and the objects named. */
   async function snapshot(targets: (Target | undefined)[]) {
+    const distinct = [...new Map(targets.filter((t) => t !== undefined).map((t) => [JSON.stringify(t), t])).values()];
     const [counts, workflows, digests, objects] = await Promise.all([
       collectionCounts(stack.models),
       stack.workflowCount(),
       stack.models.AuditDigest.countDocuments({}),
-      Promise.all(targets.map((t) => footprint(ctx, t))),
+      Promise.all(distinct.map(async (t) => [t, await footprint(ctx, t)])),
     ]);
     return { counts, workflows, digests, objects };
   }

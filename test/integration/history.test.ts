@@ -136,7 +136,7 @@ describe('complaint and cycle history on the dev server', () => {
       const res = await stack.call('GET', `/complaints/${id}/sla-timeline`, { key: stack.keys.audrey });
       expect(res.status).toBe(200);
       const body = res.body;
-      expect(body).toMatchObject({ complaintId: id, sla: true, verified: true, notes: [], policySource: 'workflow state' });
+      expect(body).toMatchObject({ complaintId: id, sla: true, verified: true, notes: [], policySource: 'complaint state' });
       const resolution = body.clocks.find((c: Item) => c.clock === 'resolution');
       const v1 = { policy: { id: 'critical-24x7', version: 1, name: 'P1: around the clock' }, calendar: { id: '24x7', version: 1 } };
       expect(resolution.entries.map((e: Item) => ({ kind: e.kind, at: e.at, action: e.action, policy: e.policy, calendar: e.calendar }))).toEqual([
@@ -243,10 +243,10 @@ describe('complaint and cycle history on the dev server', () => {
       expect(pages[1]!.runs).toEqual(full.runs);
     });
 
-    it('given a closed complaint, when an auditor reads its SLA timeline, then the policies frozen at intake come from the workflow history (the read model keeps only the current one) and the versions are still v1', async () => {
+    it('given a closed complaint, when an auditor reads its SLA timeline, then the policies frozen at intake come from the stored complaint state and the versions are still v1', async () => {
       const res = await stack.call('GET', `/complaints/${id}/sla-timeline`, { key: stack.keys.audrey });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: 'workflow history' });
+      expect(res.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: 'complaint state' });
       for (const c of res.body.clocks) expect(c.summary).toMatchObject({ policy: { id: 'critical-24x7', version: 1 }, calendar: { id: '24x7', version: 1 } });
     });
 
@@ -473,7 +473,7 @@ describe('on a dev server of its own: continue-as-new and deleted histories', ()
 
     const timeline = await call('GET', `/complaints/${other}/sla-timeline`, { key: h.keyOf('audrey') });
     expect(timeline.status).toBe(200);
-    expect(timeline.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: expect.stringMatching(/^read model/) });
+    expect(timeline.body).toMatchObject({ sla: true, verified: true, notes: [], policySource: 'complaint state' });
     expect(timeline.body.clocks.find((c: Item) => c.clock === 'resolution').summary).toMatchObject({
       outcome: 'met',
       policy: { id: 'standard-business-hours', version: 1 },
@@ -533,7 +533,7 @@ describe('a breach explained (time-skipping server)', () => {
 
     const service = createHistoryService({ client: env.client, models });
     const t = await service.slaTimeline(state, await env.currentTimeMs());
-    expect(t).toMatchObject({ sla: true, verified: true, notes: [], policySource: 'workflow state' });
+    expect(t).toMatchObject({ sla: true, verified: true, notes: [], policySource: 'complaint state' });
     const res = t.clocks.find((c) => c.clock === 'resolution')!;
     expect(res.entries.map((e) => [e.kind, e.at, e.threshold ?? null])).toEqual([
       ['started', state.createdAt, null],
