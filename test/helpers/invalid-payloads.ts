@@ -160,12 +160,15 @@ export function schemaShaped(root: JsonSchema): fc.Arbitrary<unknown> {
         return fc.string({ unit: ALNUM, minLength: Math.max(1, min), maxLength: Math.max(1, min, Math.min(max, 20)) });
       }
       case 'integer': {
-        const lo = Math.max(lowerBound(n, -1000), -1e9);
-        return fc.integer({ min: Math.ceil(lo), max: Math.floor(Math.min(upperBound(n, lo + 1000), lo + 1000)) });
+        // A small window inside the bounds (a bound-only-above schema gets one below it).
+        const hi = Math.floor(Math.min(upperBound(n, 1e9), 1e9));
+        const lo = Math.ceil(Math.min(Math.max(lowerBound(n, -1000), -1e9), hi));
+        return fc.integer({ min: lo, max: Math.min(hi, lo + 1000) });
       }
       case 'number': {
-        const lo = Math.max(lowerBound(n, -1e6), -1e9);
-        return fc.double({ min: lo, max: Math.min(upperBound(n, 1e6), lo + 2e6), noNaN: true, noDefaultInfinity: true });
+        const hi = Math.min(upperBound(n, 1e9), 1e9);
+        const lo = Math.min(Math.max(lowerBound(n, -1e6), -1e9), hi);
+        return fc.double({ min: lo, max: Math.min(hi, lo + 2e6), noNaN: true, noDefaultInfinity: true });
       }
       case 'boolean':
         return fc.boolean();

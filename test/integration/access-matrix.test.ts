@@ -248,7 +248,7 @@ describe('access control', () => {
       expectProblem(await stack.call('GET', `/complaints/${id}`, { key: keys().bob }), 403, 'NOT_PERMITTED');
     });
 
-    it('given complaints owned by alice, by bob, transferred and unowned, when agents and a supervisor list complaints, then each agent gets exactly the complaints assigned to them and the supervisor all of them', async () => {
+    it('given complaints owned by alice, by bob, transferred between them and unowned, when agents and a supervisor list complaints, then each agent gets exactly the complaints assigned to them and the supervisor all of them', async () => {
       const { aliceWorking, general, bobOpen, bobWorking, bobResolved } = ctx.complaints;
       const principal = (id: string) => ({ id, role: 'agent' as const, queues: [DEFAULT_QUEUE] });
       // The read model is written right after each transition: compare once it has caught up.
@@ -265,11 +265,10 @@ describe('access control', () => {
       await eventually(async () => {
         seen = await compare();
         return Object.values(seen).every((s) => JSON.stringify(s.listed) === JSON.stringify(s.expected));
-      }, 10_000, 'lists equal to the read model').catch(() => undefined);
+      }, 10_000, 'lists equal to the read model').catch(() => undefined); // the assertions below then show the difference
       for (const [who, s] of Object.entries(seen)) expect({ who, listed: s.listed }).toEqual({ who, listed: s.expected });
 
       expect(seen.alice.listed).toEqual(expect.arrayContaining([aliceWorking, general]));
-      expect(seen.alice.listed).not.toEqual(expect.arrayContaining([bobOpen]));
       expect(seen.alice.listed.filter((id) => [bobOpen, bobWorking, bobResolved].includes(id))).toEqual([]);
       expect(seen.bob.listed).toEqual(expect.arrayContaining([general, bobOpen, bobWorking, bobResolved]));
       expect(seen.bob.listed).not.toContain(aliceWorking);

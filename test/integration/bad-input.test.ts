@@ -564,12 +564,16 @@ describe('bad input', () => {
       }
     });
 
-    it('given the docs page, when fetched, then it is HTML that loads the OpenAPI document', async () => {
+    it('given the docs page, when fetched, then it is HTML that loads the OpenAPI document from a script file (no inline script for the CSP to block)', async () => {
       const res = await stack.call<string>('GET', '/docs');
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.body).toMatch(/<html/i);
-      expect(res.body).toContain('/openapi.json');
+      expect(res.body.match(/<script[^>]*>[^<]+<\/script>/g)).toBeNull();
+      expect(res.body).toContain('<script src="/docs/init.js"></script>');
+      const init = await stack.call<string>('GET', '/docs/init.js');
+      expect(init.headers['content-type']).toMatch(/^application\/javascript/);
+      expect(init.text).toContain("url: '/openapi.json'");
     });
 
     it('given an unknown route, when called, then 404 problem+json', async () => {
