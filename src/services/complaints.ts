@@ -9,7 +9,8 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
-import type { Actor } from '../domain/actors';
+import type { Actor, Role } from '../domain/actors';
+import { scopeOf } from '../api/permissions';
 import { DEFAULT_QUEUE, type Principal } from '../domain/access';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
 import type { ComplaintDoc, Models } from '../db/models';
@@ -94,6 +95,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   }
 
   async function act<T extends CommandType>(complaintId: string, actor: Actor, command: Extract<ComplaintCommand, { type: T }>, updateId?: string): Promise<ComplaintState> {
+    if (command.type === 'transfer') await requireAssignee((command as Extract<ComplaintCommand, { type: 'transfer' }>).toAgentId);
     const handle = client.workflow.getHandle(complaintWorkflowId(complaintId));
     const update = complaintUpdates[command.type] as typeof complaintUpdates.acknowledge;
     try {
@@ -107,6 +109,16 @@ export function createComplaintService({ client, models, config }: ComplaintServ
         throw problems.notFound(`complaint ${complaintId} does not exist`);
       }
       throw err;
+    }
+  }
+
+  /** A transfer target must exist and be able to work complaints, or the complaint would be stuck with them. */
+  async function requireAssignee(userId: string): Promise<void> {
+    const user = await models.User.findById(userId, { role: 1, disabledAt: 1 }).lean();
+    const path = 'body.toAgentId';
+    if (!user) throw problems.unprocessable('the request refers to a user that does not exist', 'UNKNOWN_USER', [{ path, message: `unknown user ${userId}` }]);
+    if (!scopeOf(user.role as Role, 'complaint.act') || user.disabledAt) {
+      throw problems.unprocessable('the new owner cannot work complaints', 'USER_CANNOT_ACT', [{ path, message: `user ${userId} (role ${user.role}${user.disabledAt ? ', disabled' : ''}) may not act on complaints` }]);
     }
   }
 

@@ -9,7 +9,8 @@ import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { CYCLE_WORKFLOW, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../contracts/cycle';
 import { cycleSearchAttributes as SA } from '../contracts/search-attributes';
-import type { Actor } from '../domain/actors';
+import type { Actor, Role } from '../domain/actors';
+import { scopeOf } from '../api/permissions';
 import { type CycleCommand, type CycleCommandType, type CycleIntake, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
 import { hashOf } from '../domain/hashing';
 import type { CycleDoc, Models } from '../db/models';
@@ -26,15 +27,18 @@ export interface CycleServiceDeps {
 
 const invalid = (errors: FieldError[]) => new HttpProblem(400, 'Bad Request', 'the request is invalid', { code: 'VALIDATION_FAILED', errors });
 
-/** User ids a command refers to, with their field paths: each must be a known user. */
-function userRefs(cmd: CycleCommand): [string, string][] {
+/** A user id a request refers to: its field path, and whether that user will have to act on the cycle. */
+type UserRef = [path: string, userId: string, mustAct: boolean];
+
+/** User ids a command refers to: each must be a known user; assignees and process owners must be able to act. */
+function userRefs(cmd: CycleCommand): UserRef[] {
   switch (cmd.type) {
     case 'add_action':
-      return [['body.assigneeId', cmd.assigneeId]];
+      return [['body.assigneeId', cmd.assigneeId, true]];
     case 'standardize':
-      return cmd.trainees.map((t, i) => [`body.trainees.${i}`, t]);
+      return cmd.trainees.map((t, i) => [`body.trainees.${i}`, t, false]);
     case 'set_control_plan':
-      return [['body.processOwnerId', cmd.processOwnerId]];
+      return [['body.processOwnerId', cmd.processOwnerId, true]];
     default:
       return [];
   }
@@ -43,13 +47,21 @@ function userRefs(cmd: CycleCommand): [string, string][] {
 export function createCycleService({ client, models, config }: CycleServiceDeps) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
 
-  /** 422 naming every referenced user id that does not exist. */
-  async function requireUsers(refs: [string, string][]): Promise<void> {
+  /**
+   * 422 naming every referenced user id that does not exist (UNKNOWN_USER), or
+   * whose role may not act on cycles although the cycle would need them to
+   * (USER_CANNOT_ACT: e.g. an auditor as sponsor could never sign a gate).
+   */
+  async function requireUsers(refs: UserRef[]): Promise<void> {
     if (refs.length === 0) return;
     const ids = [...new Set(refs.map(([, id]) => id))];
-    const found = new Set((await models.User.find({ _id: { $in: ids } }, { _id: 1 }).lean()).map((u) => u._id));
-    const errors = refs.filter(([, id]) => !found.has(id)).map(([path, id]) => ({ path, message: `unknown user ${id}` }));
-    if (errors.length > 0) throw problems.unprocessable('the request refers to users that do not exist', 'UNKNOWN_USER', errors);
+    const roles = new Map((await models.User.find({ _id: { $in: ids } }, { role: 1 }).lean()).map((u) => [u._id, u.role as Role]));
+    const unknown = refs.filter(([, id]) => !roles.has(id)).map(([path, id]) => ({ path, message: `unknown user ${id}` }));
+    if (unknown.length > 0) throw problems.unprocessable('the request refers to users that do not exist', 'UNKNOWN_USER', unknown);
+    const cannotAct = refs
+      .filter(([, id, mustAct]) => mustAct && !scopeOf(roles.get(id)!, 'cycle.act'))
+      .map(([path, id]) => ({ path, message: `user ${id} (role ${roles.get(id)}) may not act on cycles` }));
+    if (cannotAct.length > 0) throw problems.unprocessable('the request names users whose role may not act on cycles', 'USER_CANNOT_ACT', cannotAct);
   }
 
   async function create(actor: Actor, body: CreateCycleBody, idempotencyKey?: string): Promise<{ created: boolean; state: CycleState }> {
@@ -78,11 +90,12 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       .map((p) => ({ path: `body.${p.path}`, message: p.message }));
     if (body.goal.deadline <= receivedAt) errors.push({ path: 'body.goal.deadline', message: 'the deadline must be in the future' });
     if (errors.length > 0) throw invalid(errors);
+    // The owner defaults to the caller: an admin starting a cycle must name an owner who can run it.
     await requireUsers([
-      ['body.ownerId', ownerId],
-      ['body.sponsorId', body.sponsorId],
-      ...(approversGiven ? intake.settings.approvers.map((u, i): [string, string] => [`body.settings.approvers.${i}`, u]) : []),
-      ...body.team.map((u, i): [string, string] => [`body.team.${i}`, u]),
+      ['body.ownerId', ownerId, true],
+      ['body.sponsorId', body.sponsorId, true],
+      ...(approversGiven ? intake.settings.approvers.map((u, i): UserRef => [`body.settings.approvers.${i}`, u, true]) : []),
+      ...body.team.map((u, i): UserRef => [`body.team.${i}`, u, true]),
     ]);
 
     const requestHash = hashOf(body);

@@ -17,7 +17,7 @@
  * 3. Accepted requests: every role holding a route's permission is served,
  *    scoped roles on an object in their scope, lists filtered to it.
  */
-import { type RouteDeps, buildRoutes } from '../../src/api/app';
+import { documentedRoutes } from '../../src/api/app';
 import { type Permission, scopeOf } from '../../src/api/permissions';
 import type { RouteSpec } from '../../src/api/route';
 import { DEFAULT_QUEUE, isAssigned } from '../../src/domain/access';
@@ -34,23 +34,10 @@ import {
   newComplaint,
   prepareMatrix,
 } from '../helpers/endpoint-requests';
-import { eventually, testConfig } from '../helpers/stack';
+import { eventually } from '../helpers/stack';
 
-/**
- * Route factories only close over their dependencies, so the list can be
- * built before the stack exists (jest names the tests from it): the real test
- * config, and a stand-in for everything else.
- */
-function inertDeps(): RouteDeps {
-  const inert: unknown = new Proxy(function inert() {}, {
-    get: (_t, p) => (p === 'then' ? undefined : p === Symbol.toPrimitive ? () => 0 : inert),
-    apply: () => inert,
-  });
-  const config = testConfig();
-  return new Proxy({} as RouteDeps, { get: (_t, p) => (p === 'config' ? config : inert) });
-}
-
-const ROUTES: RouteSpec[] = buildRoutes(inertDeps());
+/** Every route the app mounts (the list createApp builds, without live dependencies), so jest can name the tests before the stack exists. */
+const ROUTES: RouteSpec[] = documentedRoutes();
 const routeName = (r: Pick<RouteSpec, 'method' | 'path'>) => `${r.method.toUpperCase()} ${r.path}`;
 const ROUTE_BY_NAME = new Map(ROUTES.map((r) => [routeName(r), r]));
 const ENTRY_BY_ROUTE = new Map(ENDPOINT_REQUESTS.map((e) => [e.route, e]));

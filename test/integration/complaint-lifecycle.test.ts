@@ -250,6 +250,21 @@ describe('complaint lifecycle', () => {
     expect(live.body).toMatchObject({ version: 2, status: 'acknowledged', firstResponderId: 'alice' });
   });
 
+  it('given a complaint owned by alice, when she transfers it to a user who does not exist or cannot work complaints, then 422 naming body.toAgentId and nothing changes', async () => {
+    const { keys, models } = stack;
+    const id = await http.registered();
+    expect((await http.act(id, 'acknowledge', keys.alice!)).status).toBe(200);
+    const before = await http.readModel(id, 2);
+    const ghost = await http.act<Problem>(id, 'transfer', keys.alice!, { toAgentId: 'ghost', reason: 'handing over' });
+    expectProblem(ghost, 422, 'UNKNOWN_USER');
+    expect(ghost.body.errors).toEqual([{ path: 'body.toAgentId', message: 'unknown user ghost' }]);
+    const auditor = await http.act<Problem>(id, 'transfer', keys.alice!, { toAgentId: 'audrey', reason: 'handing over' });
+    expectProblem(auditor, 422, 'USER_CANNOT_ACT');
+    expect(auditor.body.errors).toEqual([{ path: 'body.toAgentId', message: 'user audrey (role auditor) may not act on complaints' }]);
+    expect(await models.Complaint.findById(id).lean()).toEqual(before);
+    expect(await models.AuditEvent.countDocuments({ entityId: id })).toBe(2);
+  });
+
   it('given a complaint owned by alice, when bob resolves it, then 403 NOT_PERMITTED and it stays unresolved', async () => {
     const { keys, models } = stack;
     const id = await http.registered();

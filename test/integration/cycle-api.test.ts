@@ -699,6 +699,13 @@ describe('cycle intake refused', () => {
     expect(pathsOf(several)).toEqual(['body.team.1', 'body.team.3']);
   });
 
+  it('given people whose role may not act on cycles (an admin owning by default, an auditor as sponsor, intake in the team), then 422 USER_CANNOT_ACT naming the field and nothing is written', async () => {
+    const byAdmin = await refused(validCycle(), 422, 'USER_CANNOT_ACT', 'ada');
+    expect(errorsOf(byAdmin)).toEqual([{ path: 'body.ownerId', message: 'user ada (role admin) may not act on cycles' }]);
+    expect(pathsOf(await refused(validCycle({ sponsorId: 'audrey' }), 422, 'USER_CANNOT_ACT'))).toEqual(['body.sponsorId']);
+    expect(pathsOf(await refused(validCycle({ team: ['alice', 'webform'] }), 422, 'USER_CANNOT_ACT'))).toEqual(['body.team.1']);
+  });
+
   it('given an owner or an approver who does not exist, then 422 UNKNOWN_USER naming the field', async () => {
     expect(pathsOf(await refused(validCycle({ ownerId: 'ghost' }), 422, 'UNKNOWN_USER', 'ada'))).toEqual(['body.ownerId']);
     expect(pathsOf(await refused(validCycle({ settings: { approvers: ['simon', 'ghost'] } }), 422, 'UNKNOWN_USER'))).toEqual(['body.settings.approvers.1']);
@@ -766,7 +773,7 @@ describe('cycle list', () => {
     await make('dmaicMeasure', validCycle({ type: 'dmaic', title: 'in measure', team: ['bob'] }));
     await make('dmaicBySam', validCycle({ type: 'dmaic', title: 'owned by sam', ownerId: 'sam', sponsorId: 'olivia', team: ['alice'] }), 'ada');
     await make('pdcaAbandoned', validCycle({ title: 'abandoned' }));
-    await make('pdcaAda', validCycle({ title: 'sponsored by ada', sponsorId: 'ada' }));
+    await make('pdcaAda', validCycle({ title: 'sponsored by sam', sponsorId: 'sam' }));
 
     await http.ok(ids.pdcaMeasured!, 'record_measurements', 'alice', points([9.1, 9.2, 9.3]));
     await http.ok(ids.dmaicMeasure!, 'update_charter', 'olivia');
@@ -803,7 +810,7 @@ describe('cycle list', () => {
     ['?owner=nobody', []],
     ['?sponsor=simon', ['pdcaOverdue', 'pdcaMeasured', 'dmaicMeasure', 'pdcaAbandoned']],
     ['?sponsor=olivia', ['dmaicBySam']],
-    ['?sponsor=ada', ['pdcaAda']],
+    ['?sponsor=sam', ['pdcaAda']],
     ['?overdue=true', ['pdcaOverdue']],
     ['?overdue=false', ['pdcaMeasured', 'dmaicMeasure', 'dmaicBySam', 'pdcaAbandoned', 'pdcaAda']],
     ['?type=pdca&status=active&owner=olivia', ['pdcaOverdue', 'pdcaMeasured', 'pdcaAda']],
