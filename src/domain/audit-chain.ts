@@ -10,7 +10,7 @@
  * store and signing are the callers' business.
  */
 import { sha256 } from '@noble/hashes/sha256';
-import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { bytesToHex, concatBytes, utf8ToBytes } from '@noble/hashes/utils';
 import { canonicalJson, sha256Hex } from './hashing';
 
 /** What is hashed: an audit event as stored, minus `_id`, `hash` and `recordedAt`, with `at` as an ISO string. */
