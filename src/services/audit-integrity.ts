@@ -4,6 +4,7 @@
  * store, optionally against a digest saved outside the system. Reads only.
  */
 import type { Models } from '../db/models';
+import type { StoredAuditEvent } from '../domain/audit-export';
 import {
   type ChainBreak,
   type ChainedEvent,
@@ -68,27 +69,12 @@ const toContent = (d: StoredDigest): DigestContent => ({
   keyId: d.keyId,
 });
 
-interface StoredEvent {
-  stream: string;
-  seq: number;
-  entityType: string;
-  entityId: string;
-  action: string;
-  actor: { id: string; role: string };
-  at: Date;
-  before?: unknown;
-  after?: unknown;
-  details?: unknown;
-  prevHash?: string | null;
-  hash: string;
-}
-
 /** Streams one after another, each in seq order: the order the chain checker needs (the (stream, seq) index). */
 export const CHAIN_ORDER = { stream: 1, seq: 1 } as const;
 export const VERIFY_BATCH = 1000;
 export const EVENT_FIELDS = { stream: 1, seq: 1, entityType: 1, entityId: 1, action: 1, actor: 1, at: 1, before: 1, after: 1, details: 1, prevHash: 1, hash: 1 } as const;
 
-function toChained(e: StoredEvent): ChainedEvent {
+function toChained(e: StoredAuditEvent): ChainedEvent {
   return {
     stream: e.stream,
     seq: e.seq,
@@ -101,7 +87,7 @@ function toChained(e: StoredEvent): ChainedEvent {
     after: e.after ?? null,
     details: e.details ?? {},
     prevHash: e.prevHash ?? null,
-    hash: e.hash,
+    hash: e.hash ?? '',
   };
 }
 
@@ -174,7 +160,7 @@ export function createAuditIntegrityService(models: Models, verifier: DigestVeri
     const filter = scope.kind === 'stream' ? { stream: scope.stream } : scope.kind === 'range' ? { at: { $gte: scope.from, $lt: scope.to } } : {};
     const cursor = models.AuditEvent.find(filter, EVENT_FIELDS).sort(CHAIN_ORDER).lean().cursor({ batchSize: VERIFY_BATCH });
     for await (const raw of cursor) {
-      const e = toChained(raw as unknown as StoredEvent);
+      const e = toChained(raw as unknown as StoredAuditEvent);
       if (!checker || checker.stream !== e.stream) {
         finish();
         seen.add(e.stream);
