@@ -9,45 +9,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
+import type { AuditEventView, StoredAuditEvent } from '../../src/domain/audit-export';
 import { type ApiStack, type Problem, errorPaths, expectProblem, startApiStack } from '../helpers/api';
 import { parseCsv } from '../helpers/csv';
 import { ACTION_DUE, validCycle } from '../helpers/cycle-endpoints';
 import { eventually } from '../helpers/stack';
 
-/** A stored audit event as a lean read returns it. */
-interface Stored {
-  _id: string;
-  stream: string;
-  seq: number;
-  entityType: string;
-  entityId: string;
-  action: string;
-  actor: { id: string; role: string };
-  at: Date;
-  before?: unknown;
-  after?: unknown;
-  details?: unknown;
-  prevHash?: string | null;
-  hash?: string | null;
-  recordedAt?: Date | null;
-}
-
-interface View {
-  id: string;
-  stream: string;
-  seq: number;
-  entityType: string;
-  entityId: string;
-  action: string;
-  actor: { id: string; role: string };
-  at: string;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  prevHash: string | null;
-  hash: string | null;
-  recordedAt: string | null;
-}
+type Stored = StoredAuditEvent;
+type View = AuditEventView;
 
 interface Page {
   items: View[];
