@@ -12,6 +12,7 @@ import type { BusinessCalendar } from '../src/domain/calendar';
 import { type ComplaintState, type Transition, slaStatus } from '../src/domain/complaint';
 import { type Channel, SEVERITIES, type Severity, type SlaPolicySnapshot, type SlaPolicyVersion, selectPolicy } from '../src/domain/sla-policy';
 import { latestCalendars, latestPolicies } from '../src/db/catalog';
+import { complaintRowOf } from '../src/db/complaint-rows';
 
 export interface ComplaintActivityDeps extends NotificationDeps {
   models: Models;
@@ -74,7 +75,9 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
       // SLA timeline must stay explainable after Temporal's history retention has removed the workflow.
       state,
     };
+    // The full document first: a row (what lists read) never points at a document older than itself.
     await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
+    await writeReadModel(models.ComplaintRow, state.complaintId, state.version, complaintRowOf(doc));
   }
 
   return { resolveSlaPolicies, recordTransitions, deliverNotifications: createNotificationDelivery(deps) };

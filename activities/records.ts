@@ -3,7 +3,7 @@
  * and outbox messages keyed by (stream, version, index), and a read model
  * written only forward in version. All idempotent under activity retries.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { Model } from 'mongoose';
 import { type Models, insertIfAbsent } from '../src/db/models';
 import type { Actor, Role } from '../src/domain/actors';
@@ -102,18 +102,18 @@ async function appendAuditEvents(models: Models, ref: EntityRef, transitions: Re
  * Writes a read-model document unless what is stored is as new or newer.
  * Workflows persist one batch at a time, in version order; what remains is an
  * attempt that outlived its timeout and retries of an already-written batch,
- * both older than (or equal to) what is stored. The filter is `_id` only,
- * which every MongoDB-wire store (FerretDB included) answers by key.
+ * both older than (or equal to) what is stored. The version is part of the
+ * update's filter, so the store compares and writes in one command: a stale
+ * attempt that stalls anywhere before its write finds the newer version there
+ * and changes nothing. (MongoDB does this atomically per document; FerretDB
+ * evaluates the filter and writes inside one command, see docs/decisions.md.)
  */
 export async function writeReadModel<T>(model: Model<T>, id: string, version: number, doc: Record<string, unknown>): Promise<void> {
-  const storedVersion = async () => ((await model.findById(id, { version: 1 }).lean()) as { version?: number } | null)?.version;
-  let stored = await storedVersion();
-  if (stored === undefined) {
-    // First write: a keyed insert (see insertIfAbsent). If another attempt inserted first, compare versions below.
-    if ((await insertIfAbsent(model, [{ _id: id, ...doc }])).inserted === 1) return;
-    stored = await storedVersion();
-  }
-  if (stored !== undefined && stored >= version) return;
-  if (Context.current().cancellationSignal.aborted) throw new Error('activity cancelled or timed out; not writing a stale read model');
-  await model.updateOne({ _id: id }, { $set: doc });
+  const newer = { _id: id, version: { $lt: version } } as Record<string, unknown>;
+  if ((await model.updateOne(newer, { $set: doc })).matchedCount > 0) return;
+  // Nothing older is stored: either nothing at all (first write: a keyed insert, see insertIfAbsent)
+  // or this version or a newer one (a retry or a stale attempt: nothing to do).
+  if ((await insertIfAbsent(model, [{ _id: id, ...doc }])).inserted === 1) return;
+  // Another attempt inserted first; if it was older, replace it, still guarded by version.
+  await model.updateOne(newer, { $set: doc });
 }

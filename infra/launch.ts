@@ -1,7 +1,7 @@
 /**
  * Starts and stops the project's real infrastructure as child processes:
  * the Temporal dev server (Temporal CLI, SQLite file, Web UI), FerretDB (a
- * MongoDB wire-protocol server on SQLite) and, through @temporalio/testing,
+ * MongoDB wire-protocol server on a PostgreSQL cluster it owns) and, through @temporalio/testing,
  * the time-skipping test server. Used by `npm run dev`, the tests and the
  * benchmark. Every process started here is owned by the caller: `stop()` ends
  * it (SIGTERM, then SIGKILL) and an exit hook kills leftovers if the parent
@@ -107,11 +107,13 @@ export interface FerretDb extends ManagedProcess {
   uri: string;
 }
 
-export async function startFerretDb(opts: { dataDir: string; port?: number; logFile?: string }): Promise<FerretDb> {
+export async function startFerretDb(opts: { dataDir: string; port?: number; logFile?: string; fsync?: boolean }): Promise<FerretDb> {
   const { FERRETDB_BIN } = cachedTools.FERRETDB_BIN ? (cachedTools as ToolPaths) : provision('ferretdb');
   const port = opts.port ?? (await freePort());
-  const { child, handle } = manage('ferretdb', FERRETDB_BIN, ['-listen', `127.0.0.1:${port}`, '-data', opts.dataDir], opts.logFile ?? path.join(opts.dataDir, '..', 'ferretdb.log'));
-  await waitForPort(port, child, 'FerretDB');
+  const args = ['-listen', `127.0.0.1:${port}`, '-data', opts.dataDir, `-fsync=${opts.fsync ?? true}`];
+  const { child, handle } = manage('ferretdb', FERRETDB_BIN, args, opts.logFile ?? path.join(opts.dataDir, '..', 'ferretdb.log'));
+  // First start initialises a PostgreSQL cluster (a few seconds).
+  await waitForPort(port, child, 'FerretDB', 120_000);
   return { ...handle, port, uri: `mongodb://127.0.0.1:${port}` };
 }
 

@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
+import { backfillComplaintRows } from '../src/db/complaint-rows';
 import { createLogger } from '../src/logger';
 import { ensureDigestSchedule } from '../src/services/audit-schedule';
 import { createWorker } from './run';
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, 'worker');
   const models = await connectDatabase(config.mongo.uri);
+  const backfill = await backfillComplaintRows(models);
+  if (backfill.inserted > 0) log.info(backfill, 'complaint list rows backfilled (store written by an older version)');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createWorker({ config, models, connection, workflowBundlePath: process.env.QL_WORKFLOW_BUNDLE || undefined });
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');

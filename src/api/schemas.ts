@@ -38,6 +38,7 @@ export const createComplaintBody = z.strictObject({
 export const listComplaintsQuery = z.strictObject({
   status: status.optional(),
   owner: idString.optional(),
+  queue: slug.optional().describe('the complaint queue (`general` when none was set)'),
   severity: severity.optional(),
   category: slug.optional(),
   breached: boolString.optional(),

@@ -43,13 +43,45 @@ const complaintSchema = new Schema(
   },
   { ...opts, collection: 'complaints' },
 );
-complaintSchema.index({ dueSortKey: 1, _id: 1 });
-complaintSchema.index({ status: 1, dueSortKey: 1, _id: 1 });
-complaintSchema.index({ ownerId: 1, dueSortKey: 1, _id: 1 });
-complaintSchema.index({ severity: 1, dueSortKey: 1, _id: 1 });
-complaintSchema.index({ category: 1, dueSortKey: 1, _id: 1 });
-complaintSchema.index({ 'sla.breached': 1, dueSortKey: 1, _id: 1 });
-complaintSchema.index({ 'sla.atRiskFrom': 1 });
+
+/**
+ * What complaint lists filter and sort on: one small row per complaint (no
+ * state), written with the full document above and version-guarded like it.
+ * Lists read rows, then the page's full documents by `_id`. Keeping the rows
+ * small and every list filter a top-level equality is what keeps a queue page
+ * cheap on the embedded store, which sorts in memory whatever the filter
+ * matches (docs/decisions.md, "Embedded store").
+ */
+const complaintRowSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    status: { type: String, required: true },
+    /** Not closed or cancelled: the work in hand. */
+    active: { type: Boolean, required: true },
+    severity: { type: String, required: true },
+    category: { type: String, required: true },
+    channel: { type: String, required: true },
+    ownerId: { type: String, default: null },
+    firstResponderId: { type: String, default: null },
+    /** The complaint's queue, `general` when none was set (src/domain/access.ts). */
+    queue: { type: String, required: true },
+    /** The queue whose agents may take it: its queue while nobody owns it, else null. */
+    openToQueue: { type: String, default: null },
+    breached: { type: Boolean, required: true },
+    atRiskFrom: { type: Date, default: null },
+    nextDueAt: { type: Date, default: null },
+    dueSortKey: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'complaint_rows' },
+);
+// Leading fields are the equality filters of GET /complaints; each index ends in the page order.
+complaintRowSchema.index({ dueSortKey: 1, _id: 1 });
+for (const field of ['status', 'active', 'ownerId', 'firstResponderId', 'queue', 'openToQueue', 'severity', 'category', 'breached']) {
+  complaintRowSchema.index({ [field]: 1, dueSortKey: 1, _id: 1 });
+}
 
 /** Attributed, append-only record of every transition. `_id` = `${stream}:${seq}`. */
 const auditEventSchema = new Schema(
@@ -264,6 +296,7 @@ apiKeySchema.index({ userId: 1 });
 apiKeySchema.index({ keyId: 1 }, { unique: true });
 
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
+export type ComplaintRowDoc = InferSchemaType<typeof complaintRowSchema>;
 export type AuditEventDoc = InferSchemaType<typeof auditEventSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
 export type AuditDigestDoc = InferSchemaType<typeof auditDigestSchema>;
@@ -278,6 +311,7 @@ export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
 export interface Models {
   connection: Connection;
   Complaint: Model<ComplaintDoc>;
+  ComplaintRow: Model<ComplaintRowDoc>;
   AuditEvent: Model<AuditEventDoc>;
   AuditDigest: Model<AuditDigestDoc>;
   AuditHead: Model<AuditHeadDoc>;
@@ -304,6 +338,7 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
   const models: Models = {
     connection,
     Complaint: connection.model('Complaint', complaintSchema),
+    ComplaintRow: connection.model('ComplaintRow', complaintRowSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     AuditDigest: connection.model('AuditDigest', auditDigestSchema),
     AuditHead: connection.model('AuditHead', auditHeadSchema),

@@ -11,9 +11,9 @@ import type { Config } from '../config';
 import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
 import type { Actor, Role } from '../domain/actors';
 import { scopeOf } from '../api/permissions';
-import { DEFAULT_QUEUE, type Principal } from '../domain/access';
+import type { Principal } from '../domain/access';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
-import type { ComplaintDoc, Models } from '../db/models';
+import type { ComplaintRowDoc, Models } from '../db/models';
 import { hashOf, sha256Hex } from '../domain/hashing';
 import { problems } from '../api/problem';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -125,6 +125,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   interface ListFilters {
     status?: string;
     owner?: string;
+    queue?: string;
     severity?: string;
     category?: string;
     breached?: boolean;
@@ -133,43 +134,69 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     cursor?: string;
   }
 
-  /** Queue listing from the read model, ordered by the next SLA due time (no deadline last), keyset-paginated. */
+  /**
+   * Queue listing, ordered by the next SLA due time (no deadline last), keyset-paginated.
+   * Filters and sorts the small rows of `complaint_rows`, then reads the page's full
+   * documents by `_id`. An agent's scope (owner, first responder, or unowned in one of
+   * their queues) runs as one query per branch, merged: each branch is a conjunction of
+   * equalities, which every store (the embedded one included) answers from its indexes,
+   * so the work is what the agent can see, not every open complaint.
+   */
   async function list(f: ListFilters, now = Date.now(), assignedTo?: Principal): Promise<{ items: ComplaintState[]; nextCursor: string | null }> {
-    const and: FilterQuery<ComplaintDoc>[] = [];
-    if (assignedTo) and.push(assignedFilter(assignedTo));
-    if (f.status) and.push({ status: f.status });
-    if (f.owner) and.push({ ownerId: f.owner });
-    if (f.severity) and.push({ severity: f.severity });
-    if (f.category) and.push({ category: f.category });
-    if (f.breached !== undefined) and.push({ 'sla.breached': f.breached });
+    const common: FilterQuery<ComplaintRowDoc> = {};
+    if (f.status) common.status = f.status;
+    if (f.owner) common.ownerId = f.owner;
+    if (f.queue) common.queue = f.queue;
+    if (f.severity) common.severity = f.severity;
+    if (f.category) common.category = f.category;
+    if (f.breached !== undefined) common.breached = f.breached;
+    const and: FilterQuery<ComplaintRowDoc>[] = [];
     if (f.atRisk !== undefined) {
-      const atRisk = { 'sla.atRiskFrom': { $lte: new Date(now) }, 'sla.nextDueAt': { $gt: new Date(now) }, 'sla.breached': false };
+      const atRisk = { atRiskFrom: { $lte: new Date(now) }, nextDueAt: { $gt: new Date(now) }, breached: false };
       and.push(f.atRisk ? atRisk : { $nor: [atRisk] });
     }
     if (f.cursor) {
       const c = decodeCursor(f.cursor);
       and.push({ $or: [{ dueSortKey: { $gt: c.k } }, { dueSortKey: c.k, _id: { $gt: c.id } }] });
     }
-    const docs = await models.Complaint.find(and.length ? { $and: and } : {}, { state: 1, dueSortKey: 1 })
-      .sort({ dueSortKey: 1, _id: 1 })
-      .limit(f.limit + 1)
-      .lean();
-    const page = docs.slice(0, f.limit);
+    const branches = assignedTo ? assignedBranches(assignedTo) : [{}];
+    const pages = await Promise.all(
+      branches.map((branch) =>
+        models.ComplaintRow.find({ ...common, ...branch, ...(and.length ? { $and: and } : {}) }, { dueSortKey: 1 })
+          .sort({ dueSortKey: 1, _id: 1 })
+          .limit(f.limit + 1)
+          .lean(),
+      ),
+    );
+    const rows = mergeByDue(pages).slice(0, f.limit + 1);
+    const page = rows.slice(0, f.limit);
+    const docs = await Promise.all(page.map((r) => models.Complaint.findById(r._id, { state: 1 }).lean()));
     const last = page[page.length - 1];
     return {
-      items: page.map((d) => d.state as ComplaintState),
-      nextCursor: docs.length > f.limit && last ? encodeCursor({ k: last.dueSortKey, id: last._id }) : null,
+      // A row is written after its document, so each listed row has one.
+      items: docs.flatMap((d) => (d ? [d.state as ComplaintState] : [])),
+      nextCursor: rows.length > f.limit && last ? encodeCursor({ k: last.dueSortKey, id: last._id }) : null,
     };
   }
 
   return { create, get, act, list };
 }
 
-/** The read-model filter equal to `isAssigned` (src/domain/access.ts). */
-function assignedFilter(user: Principal): FilterQuery<ComplaintDoc> {
-  const queues: (string | null)[] = user.queues.filter((q) => q !== DEFAULT_QUEUE);
-  if (user.queues.includes(DEFAULT_QUEUE)) queues.push(null, DEFAULT_QUEUE);
-  return { $or: [{ ownerId: user.id }, { firstResponderId: user.id }, { ownerId: null, queue: { $in: queues } }] };
+/** The branches of `isAssigned` (src/domain/access.ts) as row filters, each a conjunction of equalities. */
+function assignedBranches(user: Principal): FilterQuery<ComplaintRowDoc>[] {
+  return [{ ownerId: user.id }, { firstResponderId: user.id }, ...user.queues.map((queue) => ({ openToQueue: queue }))];
+}
+
+type Row = { _id: string; dueSortKey: number };
+
+/** Merges pages sorted by (dueSortKey, _id) into one sorted list without duplicates (a row can match two branches). */
+function mergeByDue(pages: Row[][]): Row[] {
+  if (pages.length === 1) return pages[0]!;
+  const seen = new Set<string>();
+  return pages
+    .flat()
+    .sort((a, b) => a.dueSortKey - b.dueSortKey || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+    .filter((r) => !seen.has(r._id) && seen.add(r._id));
 }
 
 export type ComplaintService = ReturnType<typeof createComplaintService>;

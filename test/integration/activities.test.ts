@@ -5,6 +5,9 @@
  * only supplies the activity Context (no Temporal server is involved here).
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { Schema } from 'mongoose';
+import { writeReadModel } from '../../activities/records';
+import { backfillComplaintRows } from '../../src/db/complaint-rows';
 import { createComplaintActivities } from '../../activities';
 import type { Config } from '../../src/config';
 import { applyCommand, openComplaint } from '../../src/domain/complaint';
@@ -62,5 +65,48 @@ describe('recordTransitions', () => {
     expect(second.outboxIds).toEqual(first.outboxIds);
     expect(await models.Outbox.countDocuments({ _id: { $in: first.outboxIds } })).toBe(1);
     expect(await models.AuditEvent.countDocuments({ entityId: opened.state.complaintId })).toBe(3);
+  });
+});
+
+describe('writeReadModel', () => {
+  it('given a stale attempt that stalls after deciding to write, when a newer version lands meanwhile, then the newer version stays', async () => {
+    // A model of its own whose first armed updateOne lets a newer version land just before the write goes out:
+    // the interleaving a stalled attempt produces, forced rather than hoped for.
+    const schema = new Schema({ _id: String, version: Number, value: String }, { versionKey: false });
+    let newerLandsBeforeNextUpdate = false;
+    schema.pre('updateOne', async function () {
+      if (!newerLandsBeforeNextUpdate) return;
+      newerLandsBeforeNextUpdate = false;
+      await Probe.collection.replaceOne({ _id: id as never }, { version: 7, value: 'newer' });
+    });
+    const Probe = models.connection.model(uniqueId('RaceProbe'), schema, uniqueId('race_probe'));
+    const id = uniqueId('c');
+    await run(() => writeReadModel(Probe, id, 5, { version: 5, value: 'v5' }));
+    newerLandsBeforeNextUpdate = true;
+    await run(() => writeReadModel(Probe, id, 6, { version: 6, value: 'stale' }));
+    expect(newerLandsBeforeNextUpdate).toBe(false); // the race was forced
+    expect(await Probe.find({ _id: id }).lean()).toEqual([{ _id: id, version: 7, value: 'newer' }]);
+  });
+});
+
+describe('complaint list rows', () => {
+  it('given complaints stored before rows existed, when the backfill runs (twice), then each gets its row once and newer rows are kept', async () => {
+    const { opened, acked } = lifecycle();
+    const { opened: other } = lifecycle();
+    await run(() => activities.recordTransitions(opened));
+    await run(() => activities.recordTransitions(other));
+    const ids = [opened.state.complaintId, other.state.complaintId];
+    // As an older version left the store: documents without rows, no migration marker.
+    await models.ComplaintRow.deleteMany({ _id: { $in: ids } });
+    await models.connection.collection('migrations').deleteMany({});
+    await run(() => activities.recordTransitions(acked)); // a workflow writes a newer row meanwhile
+    const first = await backfillComplaintRows(models);
+    const second = await backfillComplaintRows(models);
+    expect(first.inserted).toBeGreaterThanOrEqual(1);
+    expect(second.inserted).toBe(0);
+    const rows = await models.ComplaintRow.find({ _id: { $in: ids } }).sort({ _id: 1 }).lean();
+    expect(rows).toHaveLength(2);
+    expect(rows.find((r) => r._id === opened.state.complaintId)).toMatchObject({ version: 2, status: 'acknowledged', ownerId: 'alice', openToQueue: null, active: true });
+    expect(rows.find((r) => r._id === other.state.complaintId)).toMatchObject({ version: 1, status: 'open', ownerId: null, queue: 'general', openToQueue: 'general' });
   });
 });

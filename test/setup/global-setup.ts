@@ -18,7 +18,8 @@ export default async function globalSetup(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'qualityloop-test-'));
   const tools = provision('temporal', 'ferretdb', 'testsrv');
   const [ferret, temporal, bundle] = await Promise.all([
-    startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
+    // fsync off: throwaway data (a killed process loses nothing either way; only an OS crash would).
+    startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log'), fsync: false }),
     startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true }),
     bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
   ]);
