@@ -46,35 +46,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
   }
 
   async function writeComplaintReadModel(state: ComplaintState): Promise<void> {
-    const sla = slaStatus(state, state.updatedAt);
-    const doc = {
-      version: state.version,
-      status: state.status,
-      severity: state.severity,
-      category: state.category,
-      channel: state.channel,
-      customerId: state.customer.id,
-      ownerId: state.ownerId,
-      firstResponderId: state.firstResponderId,
-      queue: state.queue,
-      createdAt: new Date(state.createdAt),
-      updatedAt: new Date(state.updatedAt),
-      resolvedAt: state.resolvedAt === null ? null : new Date(state.resolvedAt),
-      closedAt: state.closedAt === null ? null : new Date(state.closedAt),
-      sla: {
-        policyId: sla?.policy.policyId ?? null,
-        policyVersion: sla?.policy.version ?? null,
-        breached: sla?.breached ?? false,
-        paused: sla?.paused ?? false,
-        escalationLevel: sla?.escalationLevel ?? 0,
-        nextDueAt: sla?.nextDueAt == null ? null : new Date(sla.nextDueAt),
-        atRiskFrom: sla?.atRiskFrom == null ? null : new Date(sla.atRiskFrom),
-      },
-      dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
-      // The whole state, frozen SLA policies included (at most one small snapshot per severity): the
-      // SLA timeline must stay explainable after Temporal's history retention has removed the workflow.
-      state,
-    };
+    const doc = complaintDocument(state);
     // The full document first: a row (what lists read) never points at a document older than itself.
     await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
     await writeReadModel(models.ComplaintRow, state.complaintId, state.version, complaintRowOf(doc));
@@ -84,3 +56,36 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
 }
 
 export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;
+
+/** The `complaints` read-model document of a state (also what the benchmark stores, so its documents are real ones). */
+export function complaintDocument(state: ComplaintState) {
+  const sla = slaStatus(state, state.updatedAt);
+  return {
+    version: state.version,
+    status: state.status,
+    severity: state.severity,
+    category: state.category,
+    channel: state.channel,
+    customerId: state.customer.id,
+    ownerId: state.ownerId,
+    firstResponderId: state.firstResponderId,
+    queue: state.queue,
+    createdAt: new Date(state.createdAt),
+    updatedAt: new Date(state.updatedAt),
+    resolvedAt: state.resolvedAt === null ? null : new Date(state.resolvedAt),
+    closedAt: state.closedAt === null ? null : new Date(state.closedAt),
+    sla: {
+      policyId: sla?.policy.policyId ?? null,
+      policyVersion: sla?.policy.version ?? null,
+      breached: sla?.breached ?? false,
+      paused: sla?.paused ?? false,
+      escalationLevel: sla?.escalationLevel ?? 0,
+      nextDueAt: sla?.nextDueAt == null ? null : new Date(sla.nextDueAt),
+      atRiskFrom: sla?.atRiskFrom == null ? null : new Date(sla.atRiskFrom),
+    },
+    dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
+    // The whole state, frozen SLA policies included (at most one small snapshot per severity): the
+    // SLA timeline must stay explainable after Temporal's history retention has removed the workflow.
+    state,
+  };
+}

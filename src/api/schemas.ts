@@ -37,6 +37,7 @@ export const createComplaintBody = z.strictObject({
 
 export const listComplaintsQuery = z.strictObject({
   status: status.optional(),
+  active: boolString.optional().describe('true: the work in hand (not closed or cancelled); false: finished complaints'),
   owner: idString.optional(),
   queue: slug.optional().describe('the complaint queue (`general` when none was set)'),
   severity: severity.optional(),

@@ -19,6 +19,7 @@ export function complaintRowOf(doc: FullDoc): Omit<ComplaintRowDoc, '_id'> {
     channel: doc.channel,
     ownerId: doc.ownerId ?? null,
     firstResponderId: doc.firstResponderId ?? null,
+    assignees: [...new Set([doc.ownerId, doc.firstResponderId].filter((id): id is string => !!id))],
     queue: doc.queue ?? DEFAULT_QUEUE,
     openToQueue: doc.ownerId ? null : (doc.queue ?? DEFAULT_QUEUE),
     breached: doc.sla?.breached ?? false,

@@ -64,6 +64,8 @@ const complaintRowSchema = new Schema(
     channel: { type: String, required: true },
     ownerId: { type: String, default: null },
     firstResponderId: { type: String, default: null },
+    /** Owner and first responder: the people it is assigned to (one equality instead of an $or). */
+    assignees: { type: [String], default: [] },
     /** The complaint's queue, `general` when none was set (src/domain/access.ts). */
     queue: { type: String, required: true },
     /** The queue whose agents may take it: its queue while nobody owns it, else null. */
@@ -79,7 +81,7 @@ const complaintRowSchema = new Schema(
 );
 // Leading fields are the equality filters of GET /complaints; each index ends in the page order.
 complaintRowSchema.index({ dueSortKey: 1, _id: 1 });
-for (const field of ['status', 'active', 'ownerId', 'firstResponderId', 'queue', 'openToQueue', 'severity', 'category', 'breached']) {
+for (const field of ['status', 'active', 'ownerId', 'assignees', 'queue', 'openToQueue', 'severity', 'category', 'breached']) {
   complaintRowSchema.index({ [field]: 1, dueSortKey: 1, _id: 1 });
 }
 

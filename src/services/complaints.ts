@@ -124,6 +124,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
 
   interface ListFilters {
     status?: string;
+    active?: boolean;
     owner?: string;
     queue?: string;
     severity?: string;
@@ -145,6 +146,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   async function list(f: ListFilters, now = Date.now(), assignedTo?: Principal): Promise<{ items: ComplaintState[]; nextCursor: string | null }> {
     const common: FilterQuery<ComplaintRowDoc> = {};
     if (f.status) common.status = f.status;
+    if (f.active !== undefined) common.active = f.active;
     if (f.owner) common.ownerId = f.owner;
     if (f.queue) common.queue = f.queue;
     if (f.severity) common.severity = f.severity;
@@ -184,7 +186,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
 
 /** The branches of `isAssigned` (src/domain/access.ts) as row filters, each a conjunction of equalities. */
 function assignedBranches(user: Principal): FilterQuery<ComplaintRowDoc>[] {
-  return [{ ownerId: user.id }, { firstResponderId: user.id }, ...user.queues.map((queue) => ({ openToQueue: queue }))];
+  return [{ assignees: user.id }, ...user.queues.map((queue) => ({ openToQueue: queue }))];
 }
 
 type Row = { _id: string; dueSortKey: number };
