@@ -5,7 +5,7 @@
  * read model is guarded by the state version so a late retry never overwrites
  * newer state.
  */
-import type { Models } from '../src/db/models';
+import { type Models, insertIfAbsent } from '../src/db/models';
 import { type NotificationDeps, createNotificationDelivery } from './notifications';
 import { recordAuditAndOutbox, writeReadModel } from './records';
 import type { BusinessCalendar } from '../src/domain/calendar';
@@ -41,6 +41,10 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     const stream = complaintStream(state.complaintId);
 
     const { outboxIds } = await recordAuditAndOutbox(models, { entityType: 'complaint', entityId: state.complaintId, stream }, transitions);
+    // Frozen at intake and never changed: stored once, with the first transition.
+    if (state.sla && transitions.some((t) => t.version === 1)) {
+      await insertIfAbsent(models.ComplaintPolicies, [{ _id: state.complaintId, policies: state.sla.policies }]);
+    }
     await writeComplaintReadModel(state);
     return { outboxIds };
   }
@@ -84,8 +88,8 @@ export function complaintDocument(state: ComplaintState) {
       atRiskFrom: sla?.atRiskFrom == null ? null : new Date(sla.atRiskFrom),
     },
     dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
-    // The whole state, frozen SLA policies included (at most one small snapshot per severity): the
-    // SLA timeline must stay explainable after Temporal's history retention has removed the workflow.
-    state,
+    // The state outlives Temporal's history retention. The policies frozen at intake (one snapshot per
+    // severity, two thirds of the state) are stored once in `complaint_policies`, not with every write.
+    state: state.sla ? { ...state, sla: { ...state.sla, policies: {} } } : state,
   };
 }

@@ -46,6 +46,7 @@ const QUEUES = ['general', 'billing', 'network', 'vip'];
 const PAGE = 50;
 
 interface Templates {
+  policies: unknown;
   unowned: ReturnType<typeof complaintDocument>;
   owned: ReturnType<typeof complaintDocument>;
   closed: ReturnType<typeof complaintDocument>;
@@ -73,7 +74,7 @@ async function templates(models: Models): Promise<Templates> {
   const noted = applyCommand(acked, { type: 'add_note', text: 'Checked the payment log: two captures on 3 Oct. Refund requested from billing.', visibility: 'public' }, agent, t0 + 90 * 60_000).state;
   const resolved = applyCommand(noted, { type: 'resolve', summary: 'Second charge refunded; customer informed.' }, agent, t0 + 26 * 3600_000).state;
   const closed = applyCommand(resolved, { type: 'close', rating: 4 }, agent, t0 + 50 * 3600_000).state;
-  return { unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
+  return { policies, unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
 }
 
 /** Complaint `i` of the data set: open ones first (20 % still unowned), then finished ones. */
@@ -81,7 +82,7 @@ function documentFor(t: Templates, i: number, openCount: number) {
   const id = `c_scale${String(i).padStart(8, '0')}`;
   const owner = OWNERS[Math.floor(i / 5) % OWNERS.length]!;
   const queue = QUEUES[Math.floor(i / 50) % QUEUES.length]!;
-  const kind = i >= openCount ? 'closed' : i % 5 === 0 ? 'unowned' : 'owned';
+  const kind = i >= openCount ? ('closed' as const) : i % 5 === 0 ? ('unowned' as const) : ('owned' as const);
   const tpl = t[kind];
   const ownerId = kind === 'unowned' ? null : owner;
   // Open complaints fall due over two weeks, in an order unrelated to their ids.
@@ -96,7 +97,7 @@ function documentFor(t: Templates, i: number, openCount: number) {
     sla: { ...tpl.sla, nextDueAt: kind === 'closed' ? tpl.sla.nextDueAt : new Date(due) },
     state,
   };
-  return { full: { _id: id, ...doc }, row: { _id: id, ...complaintRowOf(doc) } };
+  return { full: { _id: id, ...doc }, row: { _id: id, ...complaintRowOf(doc) }, policies: { _id: id, policies: t.policies } };
 }
 
 async function fill(models: Models, t: Templates, from: number, to: number, openCount: number): Promise<void> {
@@ -105,6 +106,7 @@ async function fill(models: Models, t: Templates, from: number, to: number, open
     const batch = Array.from({ length: Math.min(500, to - start) }, (_, k) => documentFor(t, start + k, openCount));
     await db.collection('complaints').insertMany(batch.map((b) => b.full) as never[], { ordered: false });
     await db.collection('complaint_rows').insertMany(batch.map((b) => b.row) as never[], { ordered: false });
+    await db.collection('complaint_policies').insertMany(batch.map((b) => b.policies) as never[], { ordered: false });
   }
 }
 

@@ -38,7 +38,10 @@ const complaintSchema = new Schema(
     },
     /** nextDueAt in ms, or MAX_SAFE_INTEGER when no clock runs: sorts "no deadline" last. */
     dueSortKey: { type: Number, required: true },
-    /** The full workflow state, so the record outlives Temporal's history retention. */
+    /**
+     * The workflow state, so the record outlives Temporal's history retention; its
+     * `sla.policies` (frozen at intake) live in `complaint_policies`, here `{}`.
+     */
     state: { type: Schema.Types.Mixed, required: true },
   },
   { ...opts, collection: 'complaints' },
@@ -84,6 +87,20 @@ complaintRowSchema.index({ dueSortKey: 1, _id: 1 });
 for (const field of ['status', 'active', 'ownerId', 'assignees', 'queue', 'openToQueue', 'severity', 'category', 'breached']) {
   complaintRowSchema.index({ [field]: 1, dueSortKey: 1, _id: 1 });
 }
+
+/**
+ * The SLA policy snapshots a complaint froze at intake, one per severity, written
+ * once. Kept apart from `complaints` because they never change and only the SLA
+ * timeline reads them, while every read of a complaint would carry them (they
+ * are two thirds of its state). `_id` = complaint id.
+ */
+const complaintPoliciesSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    policies: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: 'complaint_policies' },
+);
 
 /** Attributed, append-only record of every transition. `_id` = `${stream}:${seq}`. */
 const auditEventSchema = new Schema(
@@ -299,6 +316,7 @@ apiKeySchema.index({ keyId: 1 }, { unique: true });
 
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 export type ComplaintRowDoc = InferSchemaType<typeof complaintRowSchema>;
+export type ComplaintPoliciesDoc = InferSchemaType<typeof complaintPoliciesSchema>;
 export type AuditEventDoc = InferSchemaType<typeof auditEventSchema>;
 export type OutboxDoc = InferSchemaType<typeof outboxSchema>;
 export type AuditDigestDoc = InferSchemaType<typeof auditDigestSchema>;
@@ -314,6 +332,7 @@ export interface Models {
   connection: Connection;
   Complaint: Model<ComplaintDoc>;
   ComplaintRow: Model<ComplaintRowDoc>;
+  ComplaintPolicies: Model<ComplaintPoliciesDoc>;
   AuditEvent: Model<AuditEventDoc>;
   AuditDigest: Model<AuditDigestDoc>;
   AuditHead: Model<AuditHeadDoc>;
@@ -341,6 +360,7 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     connection,
     Complaint: connection.model('Complaint', complaintSchema),
     ComplaintRow: connection.model('ComplaintRow', complaintRowSchema),
+    ComplaintPolicies: connection.model('ComplaintPolicies', complaintPoliciesSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     AuditDigest: connection.model('AuditDigest', auditDigestSchema),
     AuditHead: connection.model('AuditHead', auditHeadSchema),

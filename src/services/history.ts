@@ -383,8 +383,9 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
   /**
    * The SLA timeline of a complaint whose state the caller already loaded (and
    * authorised). Policy snapshots come from the live workflow state; for a
-   * finished complaint (the read model drops the other severities' snapshots)
-   * from the workflow history; failing that, the read model's current policy.
+   * finished complaint from `complaint_policies` (stored with its first
+   * transition), else from the workflow history; failing that, the read
+   * model's current policy.
    */
   async function slaTimeline(state: ComplaintState, now = Date.now()): Promise<SlaTimeline & { policySource: string }> {
     const docs = await models.AuditEvent.find({ stream: `complaint:${state.complaintId}` }).sort({ seq: 1 }).lean();
@@ -397,8 +398,13 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
       details: (d.details ?? {}) as Record<string, unknown>,
     }));
     let policies: Partial<Record<Severity, SlaPolicySnapshot>> = state.sla?.policies ?? {};
-    // The complaint's state (live, or the read model once closed) carries every policy frozen at intake.
+    // The complaint's state (live) carries every policy frozen at intake; once read from the read model, they
+    // come from `complaint_policies`, where they were stored with the first transition.
     let policySource = 'complaint state';
+    if (state.sla && Object.keys(policies).length === 0) {
+      const stored = await models.ComplaintPolicies.findById(state.complaintId).lean();
+      if (stored) policies = stored.policies as Partial<Record<Severity, SlaPolicySnapshot>>;
+    }
     if (state.sla && Object.keys(policies).length === 0) {
       const fromEngine = await frozenPoliciesFromEngine(complaintWorkflowId(state.complaintId));
       if (fromEngine) {

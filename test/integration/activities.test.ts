@@ -13,6 +13,7 @@ import type { Config } from '../../src/config';
 import { applyCommand, openComplaint } from '../../src/domain/complaint';
 import type { Models } from '../../src/db/models';
 import { openTestDb, testConfig, uniqueId } from '../helpers/stack';
+import { ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
 
 let config: Config;
 let models: Models & { drop(): Promise<void> };
@@ -108,5 +109,25 @@ describe('complaint list rows', () => {
     expect(rows).toHaveLength(2);
     expect(rows.find((r) => r._id === opened.state.complaintId)).toMatchObject({ version: 2, status: 'acknowledged', ownerId: 'alice', openToQueue: null, active: true });
     expect(rows.find((r) => r._id === other.state.complaintId)).toMatchObject({ version: 1, status: 'open', ownerId: null, queue: 'general', openToQueue: 'general' });
+  });
+});
+
+describe('frozen SLA policies', () => {
+  it('given a complaint with policies frozen at intake, when its transitions are recorded (and retried), then the policies are stored once apart and the read model carries none', async () => {
+    const policyId = uniqueId('pol');
+    await seedCatalog(models, { [policyId]: policy({ match: { severities: ['P1', 'P2', 'P3', 'P4'], categories: [`cat-${policyId}`] } }) }, { always: ALWAYS });
+    // As the workflow holds them: the activity's result after Temporal's JSON payload conversion.
+    const policies = JSON.parse(JSON.stringify(await activities.resolveSlaPolicies({ category: `cat-${policyId}`, channel: 'email' }))) as Parameters<typeof openComplaint>[1];
+    expect(Object.keys(policies).sort()).toEqual(['P1', 'P2', 'P3', 'P4']);
+    const t0 = Date.UTC(2026, 10, 2, 9);
+    const opened = openComplaint({ complaintId: uniqueId('c'), customer: { id: 'x' }, channel: 'email', category: `cat-${policyId}`, severity: 'P3', description: 'd', createdBy: { id: 'w', role: 'intake' } }, policies, t0);
+    const acked = applyCommand(opened.state, { type: 'acknowledge' }, { id: 'alice', role: 'agent' }, t0 + 1000);
+    const id = opened.state.complaintId;
+    await run(() => activities.recordTransitions(opened));
+    await run(() => activities.recordTransitions(opened)); // retry
+    await run(() => activities.recordTransitions(acked));
+    expect(await models.ComplaintPolicies.find({ _id: id }).lean()).toEqual([{ _id: id, policies }]);
+    const doc = await models.Complaint.findById(id).lean();
+    expect(doc).toMatchObject({ version: 2, state: { sla: { policies: {}, active: { policyId } } } });
   });
 });
