@@ -90,6 +90,6 @@ export function complaintDocument(state: ComplaintState) {
     dueSortKey: sla?.nextDueAt ?? Number.MAX_SAFE_INTEGER,
     // The state outlives Temporal's history retention. The policies frozen at intake (one snapshot per
     // severity, two thirds of the state) are stored once in `complaint_policies`, not with every write.
-    state: state.sla ? { ...state, sla: { ...state.sla, policies: {} } } : state,
+    stateJson: JSON.stringify(state.sla ? { ...state, sla: { ...state.sla, policies: {} } } : state),
   };
 }

@@ -16,7 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import { writeReadModel } from '../activities/records';
 import { complaintDocument, createComplaintActivities } from '../activities/complaint';
-import type { Models } from '../src/db/models';
+import { type Models, storedComplaintState } from '../src/db/models';
 import { complaintRowOf } from '../src/db/complaint-rows';
 import { applyCommand, openComplaint, type ComplaintState } from '../src/domain/complaint';
 import { fmt, median } from './stats';
@@ -47,6 +47,8 @@ const PAGE = 50;
 
 interface Templates {
   policies: unknown;
+  /** The stored states (as written: frozen policies apart). */
+  states: Record<'unowned' | 'owned' | 'closed', ComplaintState>;
   unowned: ReturnType<typeof complaintDocument>;
   owned: ReturnType<typeof complaintDocument>;
   closed: ReturnType<typeof complaintDocument>;
@@ -74,7 +76,9 @@ async function templates(models: Models): Promise<Templates> {
   const noted = applyCommand(acked, { type: 'add_note', text: 'Checked the payment log: two captures on 3 Oct. Refund requested from billing.', visibility: 'public' }, agent, t0 + 90 * 60_000).state;
   const resolved = applyCommand(noted, { type: 'resolve', summary: 'Second charge refunded; customer informed.' }, agent, t0 + 26 * 3600_000).state;
   const closed = applyCommand(resolved, { type: 'close', rating: 4 }, agent, t0 + 50 * 3600_000).state;
-  return { policies, unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
+  const docs = { unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
+  const states = { unowned: storedComplaintState(docs.unowned), owned: storedComplaintState(docs.owned), closed: storedComplaintState(docs.closed) };
+  return { policies, states, ...docs };
 }
 
 /** Complaint `i` of the data set: open ones first (20 % still unowned), then finished ones. */
@@ -87,7 +91,7 @@ function documentFor(t: Templates, i: number, openCount: number) {
   const ownerId = kind === 'unowned' ? null : owner;
   // Open complaints fall due over two weeks, in an order unrelated to their ids.
   const due = kind === 'closed' ? tpl.dueSortKey : Date.UTC(2026, 10, 2, 9) + ((i * 7919) % openCount) * 20_000;
-  const state: ComplaintState = { ...tpl.state, complaintId: id, ownerId, firstResponderId: ownerId, queue };
+  const state: ComplaintState = { ...t.states[kind], complaintId: id, ownerId, firstResponderId: ownerId, queue };
   const doc = {
     ...tpl,
     ownerId,
@@ -95,7 +99,7 @@ function documentFor(t: Templates, i: number, openCount: number) {
     queue,
     dueSortKey: due,
     sla: { ...tpl.sla, nextDueAt: kind === 'closed' ? tpl.sla.nextDueAt : new Date(due) },
-    state,
+    stateJson: JSON.stringify(state),
   };
   return { full: { _id: id, ...doc }, row: { _id: id, ...complaintRowOf(doc) }, policies: { _id: id, policies: t.policies } };
 }
@@ -166,7 +170,7 @@ export async function measureReadScale(opts: {
     const seen = new Set<string>();
     const merged = pages.flat().sort((x, y) => x.dueSortKey - y.dueSortKey || (x._id < y._id ? -1 : 1)).filter((r) => !seen.has(r._id) && seen.add(r._id));
     const page = merged.slice(0, PAGE);
-    const full = await Promise.all(page.map((r) => docs.findOne({ _id: r._id }, { projection: { state: 1 } })));
+    const full = await Promise.all(page.map((r) => docs.findOne({ _id: r._id }, { projection: { stateJson: 1 } })));
     if (full.length !== page.length) throw new Error('page document missing');
     return page;
   };
@@ -213,7 +217,7 @@ export async function measureReadScale(opts: {
     await add('status filter: status=open (unowned, all queues)', () => barePage([{}], { status: 'open' }), () => get(opts.supervisorKey, `/complaints?status=open&limit=${PAGE}`));
     // A finished complaint: the API answers from the read model without asking Temporal.
     const closedId = `c_scale${String(step.total - 1).padStart(8, '0')}`;
-    await add('single read: GET /complaints/:id (finished)', () => docs.findOne({ _id: closedId }, { projection: { state: 1, status: 1 } }), () => get(opts.supervisorKey, `/complaints/${closedId}`));
+    await add('single read: GET /complaints/:id (finished)', () => docs.findOne({ _id: closedId }, { projection: { stateJson: 1, status: 1 } }), () => get(opts.supervisorKey, `/complaints/${closedId}`));
     // The persistence activity's write of one transition's read model (document, then row), vs the same two updates bare.
     const writeId = `c_scale${String(1).padStart(8, '0')}`;
     const base = documentFor(t, 1, step.open);

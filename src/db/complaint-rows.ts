@@ -7,7 +7,7 @@ import { DEFAULT_QUEUE } from '../domain/access';
 import { TERMINAL, type Status } from '../domain/complaint';
 import { type ComplaintDoc, type ComplaintRowDoc, type Models, insertIfAbsent } from './models';
 
-type FullDoc = Omit<ComplaintDoc, 'state' | '_id'>;
+type FullDoc = Omit<ComplaintDoc, 'stateJson' | '_id'>;
 
 export function complaintRowOf(doc: FullDoc): Omit<ComplaintRowDoc, '_id'> {
   return {
@@ -48,7 +48,7 @@ export async function backfillComplaintRows(models: Models): Promise<{ inserted:
     inserted += (await insertIfAbsent(models.ComplaintRow, batch)).inserted;
     batch = [];
   };
-  for await (const doc of models.Complaint.find({}, { state: 0 }).lean().cursor()) {
+  for await (const doc of models.Complaint.find({}, { stateJson: 0, state: 0 }).lean().cursor()) {
     batch.push({ _id: doc._id, ...complaintRowOf(doc as FullDoc) });
     if (batch.length === 500) await flush();
   }

@@ -13,7 +13,7 @@ import type { Actor, Role } from '../domain/actors';
 import { scopeOf } from '../api/permissions';
 import type { Principal } from '../domain/access';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
-import type { ComplaintRowDoc, Models } from '../db/models';
+import { type ComplaintRowDoc, type Models, storedComplaintState } from '../db/models';
 import { hashOf, sha256Hex } from '../domain/hashing';
 import { problems } from '../api/problem';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -81,13 +81,13 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   }
 
   async function get(complaintId: string): Promise<ComplaintState> {
-    const doc = await models.Complaint.findById(complaintId, { state: 1, status: 1 }).lean();
-    if (doc && TERMINAL.includes(doc.status as ComplaintState['status'])) return doc.state as ComplaintState;
+    const doc = await models.Complaint.findById(complaintId, { stateJson: 1, state: 1, status: 1 }).lean();
+    if (doc && TERMINAL.includes(doc.status as ComplaintState['status'])) return storedComplaintState(doc);
     try {
       return await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).query(getComplaintQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
-        if (doc) return doc.state as ComplaintState;
+        if (doc) return storedComplaintState(doc);
         throw problems.notFound(`complaint ${complaintId} does not exist`);
       }
       throw err;
@@ -172,11 +172,11 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     );
     const rows = mergeByDue(pages).slice(0, f.limit + 1);
     const page = rows.slice(0, f.limit);
-    const docs = await Promise.all(page.map((r) => models.Complaint.findById(r._id, { state: 1 }).lean()));
+    const docs = await Promise.all(page.map((r) => models.Complaint.findById(r._id, { stateJson: 1, state: 1 }).lean()));
     const last = page[page.length - 1];
     return {
       // A row is written after its document, so each listed row has one.
-      items: docs.flatMap((d) => (d ? [d.state as ComplaintState] : [])),
+      items: docs.flatMap((d) => (d ? [storedComplaintState(d)] : [])),
       nextCursor: rows.length > f.limit && last ? encodeCursor({ k: last.dueSortKey, id: last._id }) : null,
     };
   }
