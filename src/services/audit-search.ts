@@ -25,16 +25,19 @@ const ORDER = { at: 1, _id: 1 } as const;
  * only choose values, never operators or fields.
  */
 export function auditFilter(f: AuditFilters): FilterQuery<AuditEventDoc> {
-  const and: FilterQuery<AuditEventDoc>[] = [];
-  if (f.stream !== undefined) and.push({ stream: f.stream });
-  if (f.entityType !== undefined) and.push({ entityType: f.entityType });
-  if (f.entityId !== undefined) and.push({ entityId: f.entityId });
-  if (f.actor !== undefined) and.push({ 'actor.id': f.actor });
-  if (f.role !== undefined) and.push({ 'actor.role': f.role });
-  if (f.action !== undefined) and.push({ action: f.action });
-  if (f.from !== undefined) and.push({ at: { $gte: f.from } });
-  if (f.to !== undefined) and.push({ at: { $lt: f.to } });
-  return and.length ? { $and: and } : {};
+  // Equalities at the top level: the embedded store answers those from its indexes and
+  // evaluates anything under an operator ($and, ranges) in memory over what they matched.
+  const filter: FilterQuery<AuditEventDoc> = {};
+  if (f.stream !== undefined) filter.stream = f.stream;
+  if (f.entityType !== undefined) filter.entityType = f.entityType;
+  if (f.entityId !== undefined) filter.entityId = f.entityId;
+  if (f.actor !== undefined) filter['actor.id'] = f.actor;
+  if (f.role !== undefined) filter['actor.role'] = f.role;
+  if (f.action !== undefined) filter.action = f.action;
+  if (f.from !== undefined || f.to !== undefined) {
+    filter.at = { ...(f.from !== undefined ? { $gte: f.from } : {}), ...(f.to !== undefined ? { $lt: f.to } : {}) };
+  }
+  return filter;
 }
 
 interface AuditCursor {

@@ -106,6 +106,8 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
           args: [input],
           taskQueue: config.temporal.taskQueue,
           workflowId: cycleWorkflowId(cycleId),
+          // How soon a task held by a worker that died goes to another worker (src/config).
+          workflowTaskTimeout: config.temporal.workflowTaskTimeoutMs,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           memo: { requestHash },
           typedSearchAttributes: [
@@ -182,13 +184,15 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
   /** Cycles, newest first, filtered; keyset-paginated. */
   /** `participant`: only cycles this user has a part in (see cycleParticipants). */
   async function list(f: ListFilters, now = Date.now(), participant?: string): Promise<{ items: { state: CycleState; measurementCount: number }[]; nextCursor: string | null }> {
+    // Equalities at the top level (the embedded store answers those from its indexes); the rest under $and.
+    const filter: FilterQuery<CycleDoc> = {};
+    if (participant) filter.participants = participant;
+    if (f.type) filter.type = f.type;
+    if (f.phase) filter.phase = f.phase;
+    if (f.status) filter.status = f.status;
+    if (f.owner) filter.ownerId = f.owner;
+    if (f.sponsor) filter.sponsorId = f.sponsor;
     const and: FilterQuery<CycleDoc>[] = [];
-    if (participant) and.push({ participants: participant });
-    if (f.type) and.push({ type: f.type });
-    if (f.phase) and.push({ phase: f.phase });
-    if (f.status) and.push({ status: f.status });
-    if (f.owner) and.push({ ownerId: f.owner });
-    if (f.sponsor) and.push({ sponsorId: f.sponsor });
     if (f.overdue !== undefined) {
       const overdue = { status: 'active', deadline: { $lt: new Date(now) } };
       and.push(f.overdue ? overdue : { $nor: [overdue] });
@@ -197,7 +201,8 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       const c = decodeCursor(f.cursor);
       and.push({ $or: [{ createdAt: { $lt: new Date(c.k) } }, { createdAt: new Date(c.k), _id: { $lt: c.id } }] });
     }
-    const docs = await models.Cycle.find(and.length ? { $and: and } : {}, { state: 1, createdAt: 1, measurementCount: 1 })
+    if (and.length) filter.$and = and;
+    const docs = await models.Cycle.find(filter, { state: 1, createdAt: 1, measurementCount: 1 })
       .sort({ createdAt: -1, _id: -1 })
       .limit(f.limit + 1)
       .lean();
