@@ -43,7 +43,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     const { outboxIds } = await recordAuditAndOutbox(models, { entityType: 'complaint', entityId: state.complaintId, stream }, transitions);
     // Frozen at intake and never changed: stored once, with the first transition.
     if (state.sla && transitions.some((t) => t.version === 1)) {
-      await insertIfAbsent(models.ComplaintPolicies, [{ _id: state.complaintId, policies: state.sla.policies }]);
+      await insertIfAbsent(models.ComplaintPolicies, [{ _id: state.complaintId, policiesJson: JSON.stringify(state.sla.policies) }]);
     }
     await writeComplaintReadModel(state);
     return { outboxIds };

@@ -46,7 +46,7 @@ const QUEUES = ['general', 'billing', 'network', 'vip'];
 const PAGE = 50;
 
 interface Templates {
-  policies: unknown;
+  policiesJson: string;
   /** The stored states (as written: frozen policies apart). */
   states: Record<'unowned' | 'owned' | 'closed', ComplaintState>;
   unowned: ReturnType<typeof complaintDocument>;
@@ -78,7 +78,7 @@ async function templates(models: Models): Promise<Templates> {
   const closed = applyCommand(resolved, { type: 'close', rating: 4 }, agent, t0 + 50 * 3600_000).state;
   const docs = { unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
   const states = { unowned: storedComplaintState(docs.unowned), owned: storedComplaintState(docs.owned), closed: storedComplaintState(docs.closed) };
-  return { policies, states, ...docs };
+  return { policiesJson: JSON.stringify(policies), states, ...docs };
 }
 
 /** Complaint `i` of the data set: open ones first (20 % still unowned), then finished ones. */
@@ -101,16 +101,18 @@ function documentFor(t: Templates, i: number, openCount: number) {
     sla: { ...tpl.sla, nextDueAt: kind === 'closed' ? tpl.sla.nextDueAt : new Date(due) },
     stateJson: JSON.stringify(state),
   };
-  return { full: { _id: id, ...doc }, row: { _id: id, ...complaintRowOf(doc) }, policies: { _id: id, policies: t.policies } };
+  return { full: { _id: id, ...doc }, row: { _id: id, ...complaintRowOf(doc) }, policies: { _id: id, policiesJson: t.policiesJson } };
 }
 
 async function fill(models: Models, t: Templates, from: number, to: number, openCount: number): Promise<void> {
   const db = models.connection.db!;
-  for (let start = from; start < to; start += 500) {
-    const batch = Array.from({ length: Math.min(500, to - start) }, (_, k) => documentFor(t, start + k, openCount));
-    await db.collection('complaints').insertMany(batch.map((b) => b.full) as never[], { ordered: false });
-    await db.collection('complaint_rows').insertMany(batch.map((b) => b.row) as never[], { ordered: false });
-    await db.collection('complaint_policies').insertMany(batch.map((b) => b.policies) as never[], { ordered: false });
+  for (let start = from; start < to; start += 1000) {
+    const batch = Array.from({ length: Math.min(1000, to - start) }, (_, k) => documentFor(t, start + k, openCount));
+    await Promise.all([
+      db.collection('complaints').insertMany(batch.map((b) => b.full) as never[], { ordered: false }),
+      db.collection('complaint_rows').insertMany(batch.map((b) => b.row) as never[], { ordered: false }),
+      db.collection('complaint_policies').insertMany(batch.map((b) => b.policies) as never[], { ordered: false }),
+    ]);
   }
 }
 

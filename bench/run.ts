@@ -8,7 +8,9 @@
  * [400], BENCH_CONCURRENCY [16], BENCH_ROUNDS pairs (bare, api) [2],
  * BENCH_WARMUP [32], BENCH_OPEN open workflows for the memory figure [1000],
  * BENCH_LATENCY_SAMPLES [100], BENCH_LATENCY_RATE per second [5],
- * BENCH_TIMEOUT_S whole run [360; phases shorten their waits to fit], BENCH_KEEP_TMP=1 keeps the temp dir,
+ * BENCH_TIMEOUT_S whole run [1500; phases shorten their waits to fit], BENCH_KEEP_TMP=1 keeps the temp dir,
+ * BENCH_SCALE_SIZES [1000,10000,100000] complaints with BENCH_SCALE_OPEN [1000] open, then one step with
+ * BENCH_SCALE_BIG_OPEN [10000] open at the largest size; BENCH_SCALE_REPS [7] alternating runs per measure,
  * BENCH_AUDIT_STREAMS [2000] x BENCH_AUDIT_PER_STREAM [10] events, BENCH_AUDIT_ROUNDS [3],
  * BENCH_RATE_LIMIT_PER_MINUTE [60000] and BENCH_RATE_LIMIT_BURST [1000]: the API's per-user rate limit
  * (QL_API_RATE_LIMIT_*) in the bench. The limiter stays in the request path as deployed; the production
@@ -22,6 +24,8 @@
  *   latency  worker A (child) + API: POST -> read-model document, fresh collection
  *   memory   worker B (fresh child): RSS before/after N open workflows waiting on their SLA timers
  *   audit    (FerretDB only, first) events verified per second vs a bare cursor read of the same events
+ *   scale    (own database, before any workflow runs) queue page, single read, persistence write at
+ *            growing history, API vs the same queries bare (bench/read-scale.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,6 +48,7 @@ import { type AuditVerifyFigures, measureAuditVerify } from './audit-verify';
 import { type CalendarCost, measureAddBusinessMs } from './calendar-cost';
 import { type PoolResult, apiIntake, bareIntake, complaintBody, rate, runPool } from './load';
 import { measureIntakeLatency, waitForIds } from './read-model';
+import { measureReadScale, scaleReport } from './read-scale';
 import { fmt, median, percentile, section, sleep, table } from './stats';
 import { intakeBreakdown, waitForTimerWait } from './history';
 import { cpuMsOf, effectiveCacheSize, spawnWorker, treeRss, workerEnv } from './worker-process';
@@ -69,7 +74,13 @@ const S = {
   auditStreams: intEnv('BENCH_AUDIT_STREAMS', 2000),
   auditPerStream: intEnv('BENCH_AUDIT_PER_STREAM', 10),
   auditRounds: intEnv('BENCH_AUDIT_ROUNDS', 3),
-  timeoutS: intEnv('BENCH_TIMEOUT_S', 360),
+  timeoutS: intEnv('BENCH_TIMEOUT_S', 1500),
+  scale: {
+    sizes: (process.env.BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map((v) => Number(v)),
+    open: intEnv('BENCH_SCALE_OPEN', 1000),
+    bigOpen: intEnv('BENCH_SCALE_BIG_OPEN', 10_000),
+    reps: intEnv('BENCH_SCALE_REPS', 7),
+  },
   rateLimit: { perMinute: intEnv('BENCH_RATE_LIMIT_PER_MINUTE', 60_000), burst: intEnv('BENCH_RATE_LIMIT_BURST', 1000) },
   pollMs: 5,
   latencyWarmup: 10,
@@ -77,6 +88,16 @@ const S = {
 };
 
 const MiB = 1024 * 1024;
+
+/** The PostgreSQL server FerretDB runs on (the launcher picks the newest under /usr/lib/postgresql). */
+function postgresVersion(): string {
+  try {
+    const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], { encoding: 'utf8' }).trim();
+    return execFileSync(path.join(bin, 'postgres'), ['--version'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'PostgreSQL version unknown';
+  }
+}
 const progress = (msg: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
 
 // ------------------------------------------------------------------ cleanup
@@ -229,6 +250,25 @@ async function main(): Promise<string> {
   onCleanup('bare Temporal connection', () => bareConnection.close());
   const bareClient = new Client({ connection: bareConnection, namespace: 'default' });
 
+  // ------------------------------------------------- 7. read-model scale
+  // First among the API phases: its store is its own, and no workflow loads the machine yet.
+  const scaleCfg = mkConfig(`bench-scale-${runId}`, `bench_scale_${runId}`);
+  const scaleModels = await connectDatabase(scaleCfg.mongo.uri);
+  onCleanup('scale mongo connection', () => scaleModels.connection.close());
+  await seedDemoData(scaleModels, secrets.apiKeyPepper);
+  const scaleUrl = await startApi(scaleCfg, scaleModels, apiClient);
+  const agentUser = DEMO_USERS.find((u) => u.id === 'alice')!;
+  const supervisorUser = DEMO_USERS.find((u) => u.role === 'supervisor')!;
+  const scale = await measureReadScale({
+    models: scaleModels,
+    apiUrl: scaleUrl,
+    agentKey: agentUser.key,
+    agent: { id: agentUser.id, queues: ['general'] },
+    supervisorKey: supervisorUser.key,
+    settings: S.scale,
+    progress,
+  });
+
   // ---------------------------------------------------------- 2. intake
   const intakeUrl = await startApi(intakeCfg, models, apiClient);
   const viaApi = apiIntake(intakeUrl, intakeUser.key);
@@ -372,7 +412,7 @@ async function main(): Promise<string> {
       ['Node', process.version],
       ['Temporal CLI', `${temporalVersion.replace(/\s+/g, ' ')}; built from ${/temporal-cli-(v[\w.-]+)/.exec(tools.TEMPORAL_CLI)?.[1] ?? '?'} (scripts/provision.sh)`],
       ['Temporal TS SDK', `@temporalio/client ${pkgVersion('@temporalio/client')}, @temporalio/worker ${pkgVersion('@temporalio/worker')}`],
-      ['FerretDB', `${ferretVersion} (infra/ferretdb/go.mod), SQLite backend; mongoose ${pkgVersion('mongoose')}`],
+      ['FerretDB', `${ferretVersion} (infra/ferretdb/go.mod), PostgreSQL backend (${postgresVersion()}); mongoose ${pkgVersion('mongoose')}`],
       ['Other', `express ${pkgVersion('express')}, zod ${pkgVersion('zod')}`],
       ['Topology', 'API in the bench process (also the load generator); worker = child process; all on 127.0.0.1'],
       ['Concurrency', `${S.concurrency} requests in flight (fetch keep-alive; one gRPC connection per client)`],
@@ -446,6 +486,14 @@ async function main(): Promise<string> {
       ['bare read', `${fmt(audit.readRate, 0)} events/s (rounds: ${audit.readRates.map((r) => fmt(r, 0)).join(', ')})`],
       ['verify', `${fmt(audit.verifyRate, 0)} events/s (rounds: ${audit.verifyRates.map((r) => fmt(r, 0)).join(', ')}); every chain intact: ${audit.ok}`],
       ['ratio verify/read', `${fmt(audit.ratio, 3)}  -> target >= 0.8: ${audit.ratio >= 0.8 ? 'met' : 'not met'}`],
+    ]),
+  );
+  report.push(
+    section('7. Read model at scale: the same work in hand while the history grows (API vs bare driver, medians)', [
+      ['data', `real read-model documents (~3.6 kB) and list rows; owners ${'alice, bob + 8 more'}, queues general/billing/network/vip; open = 80 % owned, 20 % waiting in a queue`],
+      ['agent', `${agentUser.id} (agent, queue general): GET /complaints?active=true, own or first-responded + unowned in general, by due time, 50 rows`],
+      ['bare', 'the same queries through the raw mongodb driver: one sorted query per scope branch, merged, then the page documents by _id'],
+      ...scaleReport(scale),
     ]),
   );
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);

@@ -403,7 +403,7 @@ export function createHistoryService({ client, models }: HistoryServiceDeps) {
     let policySource = 'complaint state';
     if (state.sla && Object.keys(policies).length === 0) {
       const stored = await models.ComplaintPolicies.findById(state.complaintId).lean();
-      if (stored) policies = stored.policies as Partial<Record<Severity, SlaPolicySnapshot>>;
+      if (stored) policies = JSON.parse(stored.policiesJson) as Partial<Record<Severity, SlaPolicySnapshot>>;
     }
     if (state.sla && Object.keys(policies).length === 0) {
       const fromEngine = await frozenPoliciesFromEngine(complaintWorkflowId(state.complaintId));

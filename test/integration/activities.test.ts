@@ -126,7 +126,9 @@ describe('frozen SLA policies', () => {
     await run(() => activities.recordTransitions(opened));
     await run(() => activities.recordTransitions(opened)); // retry
     await run(() => activities.recordTransitions(acked));
-    expect(await models.ComplaintPolicies.find({ _id: id }).lean()).toEqual([{ _id: id, policies }]);
+    const stored = await models.ComplaintPolicies.find({ _id: id }).lean();
+    expect(stored).toHaveLength(1);
+    expect(JSON.parse(stored[0]!.policiesJson)).toEqual(policies);
     const doc = await models.Complaint.findById(id).lean();
     expect(doc).toMatchObject({ version: 2 });
     expect(storedComplaintState(doc!)).toMatchObject({ version: 2, sla: { policies: {}, active: { policyId } } });
