@@ -4,7 +4,7 @@
  * API, with demo calendar, SLA policies and users seeded. Data lives in
  * ./data and survives restarts. Ctrl-C stops everything it started.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { provision, startFerretDb, startTemporalDevServer } from '../infra/launc
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'data');
+const TEMPORAL_DB = path.join(DATA, 'temporal.db');
 const port = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
 
 interface DevSecrets {
@@ -61,22 +62,58 @@ async function stopAll(code = 0): Promise<void> {
   process.exit(code);
 }
 
+/**
+ * The Temporal dev server does not upgrade the schema of an existing SQLite
+ * file. A file from an older server opens, but schedules then fail: moving
+ * from Temporal CLI v1.5.1 (Server 1.29.1) to CLI 1.9.1 (Server 1.32.0), the
+ * worker exits with "no such table: current_chasm_executions" when it sets up
+ * the audit-digest schedule. So the server version that created
+ * data/temporal.db is recorded next to it (TEMPORAL_DB.server-version), and
+ * another version stops here with what to do, before anything is started or
+ * changed. Returns a function that records the version once the server is up.
+ */
+function checkTemporalDb(temporalCli: string): () => void {
+  const about = execFileSync(temporalCli, ['--version'], { encoding: 'utf8' }).trim();
+  const server = /Server ([\w.+-]+)/.exec(about)?.[1] ?? about;
+  const marker = `${TEMPORAL_DB}.server-version`;
+  const record = () => writeFileSync(marker, `${server}\n`);
+  if (!existsSync(TEMPORAL_DB)) return record;
+  // Files without a record were made by qualityloop's earlier CLI, v1.5.1 (Server 1.29.1).
+  const created = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : '1.29.1';
+  if (created === server) return record;
+  console.error(`
+[dev] data/temporal.db was created by Temporal Server ${created}; this run's Temporal CLI is
+      ${about}.
+      The dev server does not upgrade an existing database file: it would open, but the worker would
+      fail (for 1.29.1 -> 1.32.0: "no such table: current_chasm_executions" at the audit-digest schedule).
+      Nothing was started or changed. Either:
+        - start afresh on the new server, keeping the old data aside (Temporal's workflows live in
+          data/temporal.db, the complaints and cycles that refer to them in data/ferretdb, so move both):
+            mv data data.server-${created} && npm run dev
+        - or keep running the server that created it${created === '1.29.1' ? `: QUALITYLOOP_NO_WHEELS=1 npm run dev
+          (uses Temporal CLI v1.5.1, Server 1.29.1, built from the Go module proxy: minutes the first time)` : ` (Temporal Server ${created}).`}
+`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const t0 = Date.now();
-  provision('temporal', 'ferretdb');
+  const tools = provision('temporal', 'ferretdb');
+  const recordTemporalDb = checkTemporalDb(tools.TEMPORAL_CLI);
   process.once('SIGINT', () => void stopAll());
   process.once('SIGTERM', () => void stopAll());
 
   const ferret = await startFerretDb({ dataDir: path.join(DATA, 'ferretdb'), port: port('QL_DEV_MONGO_PORT', 27017), logFile: path.join(DATA, 'logs/ferretdb.log') });
   stoppers.push(() => ferret.stop());
   const temporal = await startTemporalDevServer({
-    dbFile: path.join(DATA, 'temporal.db'),
+    dbFile: TEMPORAL_DB,
     port: port('QL_DEV_TEMPORAL_PORT', 7233),
     uiPort: port('QL_DEV_TEMPORAL_UI_PORT', 8233),
     logFile: path.join(DATA, 'logs/temporal.log'),
   });
   stoppers.push(() => temporal.stop());
+  recordTemporalDb();
 
   const secrets = devSecrets();
   const apiPort = port('QL_DEV_API_PORT', 8080);
