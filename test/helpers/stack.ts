@@ -65,7 +65,7 @@ export async function openTestDb(config: Config): Promise<Models & { drop(): Pro
   });
 }
 
-/** Time-skipping test server (Java, from Maven Central) with our custom search attributes registered. */
+/** Time-skipping test server (from scripts/provision.sh: the PyPI wheel, or Maven Central as fallback) with our custom search attributes registered. */
 export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
