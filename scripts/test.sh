@@ -4,10 +4,9 @@
 # integration on the Temporal dev server + FerretDB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-deps.sh
 t0=$SECONDS
-bash scripts/provision.sh >/dev/null
-echo "[test] infrastructure ready in $((SECONDS - t0))s" >&2
+bash scripts/prepare.sh
+echo "[test] dependencies and infrastructure ready in $((SECONDS - t0))s" >&2
 echo "[test] lint" >&2
 npx eslint .
 echo "[test] typecheck" >&2
