@@ -51,9 +51,10 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
 
   async function writeComplaintReadModel(state: ComplaintState): Promise<void> {
     const doc = complaintDocument(state);
-    // The full document first: a row (what lists read) never points at a document older than itself.
-    await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
+    // The row first: once the document shows a version, lists filter on that version or a newer one
+    // (a list may briefly show a row's item at the previous version, never miss the item).
     await writeReadModel(models.ComplaintRow, state.complaintId, state.version, complaintRowOf(doc));
+    await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
   }
 
   return { resolveSlaPolicies, recordTransitions, deliverNotifications: createNotificationDelivery(deps) };

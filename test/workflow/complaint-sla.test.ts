@@ -386,6 +386,7 @@ describe('queue of breached complaints', () => {
     await env.sleep(61 * MIN);
     const fresh = await start({ category: 'pause' });
     await eventually(async () => (await models.Complaint.findById(late.complaintId).lean())?.sla?.breached === true || null, 20_000, 'breach in read model');
+    await eventually(async () => (await models.Complaint.findById(fresh.complaintId).lean()) ?? null, 20_000, 'second complaint in read model');
     const breached = await service.list({ breached: true, limit: 100 });
     const ids = breached.items.map((s) => s.complaintId);
     expect(ids).toContain(late.complaintId);
