@@ -496,6 +496,10 @@ async function main(): Promise<string> {
       ...scaleReport(scale),
     ]),
   );
+  // 8. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
+  progress('fault recovery: each process killed once while updates are in flight');
+  const { runFaultSection } = await import('./fault');
+  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 8));
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);
   return report.join('\n');
 }

@@ -20,13 +20,23 @@ async function main(): Promise<void> {
   if (backfill.inserted > 0) log.info(backfill, 'complaint list rows backfilled (store written by an older version)');
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await createWorker({ config, models, connection, workflowBundlePath: process.env.QL_WORKFLOW_BUNDLE || undefined });
+  // Poll first: a replacement worker takes over in-flight requests as soon as it can.
+  // Worker.run() handles SIGINT/SIGTERM: it stops polling, asks Temporal to drop this worker's
+  // sticky queue and lets running tasks finish (worker/run.ts, RECOVERY).
+  const running = worker.run();
+  running.catch(() => undefined); // handled by the `await running` below; not an unhandled rejection meanwhile
   log.info({ taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace }, 'worker started');
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
-  await ensureDigestSchedule(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config);
-  await clientConnection.close();
-  log.info({ everyMinutes: config.audit.digestIntervalMinutes, signing: !!config.audit.signingKey }, 'audit digest schedule ensured');
-  // Worker.run() handles SIGINT/SIGTERM: it stops polling and lets running tasks finish.
-  await worker.run();
+  try {
+    const clientConnection = await Connection.connect({ address: config.temporal.address });
+    await ensureDigestSchedule(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config);
+    await clientConnection.close();
+    log.info({ everyMinutes: config.audit.digestIntervalMinutes, signing: !!config.audit.signingKey }, 'audit digest schedule ensured');
+  } catch (err) {
+    worker.shutdown();
+    await running.catch(() => undefined);
+    throw err;
+  }
+  await running;
   await connection.close();
   await models.connection.close();
   log.info('worker stopped');

@@ -7,9 +7,15 @@
  */
 import type { ActivityOptions } from '@temporalio/workflow';
 
-/** Persistence must eventually succeed (the DB may be briefly down); every write is idempotent. */
+/**
+ * Persistence must eventually succeed (the DB may be briefly down); every write is idempotent.
+ * Requests wait for it, so an attempt held by a worker that died (or that Temporal handed out
+ * just before it restarted) must be retried soon: the worker heartbeats while the activity
+ * runs (worker/run.ts), and a missing heartbeat ends the attempt after 2 s instead of 30 s.
+ */
 export const PERSISTENCE_ACTIVITY: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '2 seconds',
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { connectDatabase } from '../db/models';
 import { createLogger } from '../logger';
+import { temporalConnectionOptions } from '../services/temporal-connection';
 import { createApp } from './app';
 import { runMain } from '../main';
 
@@ -10,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config, 'api');
   const models = await connectDatabase(config.mongo.uri);
-  const connection = await Connection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal.address));
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({ config, models, client, log });
   const server = app.listen(config.api.port, config.api.host, () => {

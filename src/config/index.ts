@@ -11,6 +11,7 @@ export const ENV_VARS = {
   temporalAddress: 'QL_TEMPORAL_ADDRESS',
   temporalNamespace: 'QL_TEMPORAL_NAMESPACE',
   taskQueue: 'QL_TASK_QUEUE',
+  temporalWorkflowTaskTimeoutMs: 'QL_TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS',
   mongoUri: 'QL_MONGO_URI',
   apiPort: 'QL_API_PORT',
   apiHost: 'QL_API_HOST',
@@ -21,6 +22,7 @@ export const ENV_VARS = {
   webhookSecret: 'QL_WEBHOOK_SECRET',
   temporalUiUrl: 'QL_TEMPORAL_UI_URL',
   workerMaxCachedWorkflows: 'QL_WORKER_MAX_CACHED_WORKFLOWS',
+  workerStickyQueueTimeoutMs: 'QL_WORKER_STICKY_QUEUE_TIMEOUT_MS',
   rateLimitPerMinute: 'QL_API_RATE_LIMIT_PER_MINUTE',
   rateLimitBurst: 'QL_API_RATE_LIMIT_BURST',
   auditSigningKey: 'QL_AUDIT_SIGNING_KEY',
@@ -43,6 +45,15 @@ export const configSchema = z.object({
     namespace: z.string().min(1).default('default'),
     taskQueue: z.string().min(1).default('qualityloop'),
     uiUrl: z.url().optional(),
+    /**
+     * Workflow task timeout given to every complaint and cycle workflow the API starts
+     * (Temporal's default is 10 s). It is how long Temporal waits before handing a workflow
+     * task held by a dead worker to another one, so a request in flight when a worker is
+     * killed waits about this long. A healthy task takes milliseconds; a first task after a
+     * restart replays the history (well under a second here). Too low, and an overloaded
+     * worker's tasks time out and are replayed again. See docs/decisions.md, recovery.
+     */
+    workflowTaskTimeoutMs: z.coerce.number().int().min(1000).max(120_000).default(3000),
   }),
   mongo: z.object({
     uri: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI'),
@@ -83,8 +94,15 @@ export const configSchema = z.object({
     .object({
       /** Workflows kept in the worker's cache (memory bound); unset = the SDK's default from the heap size. */
       maxCachedWorkflows: z.coerce.number().int().min(0).optional(),
+      /**
+       * How long a workflow task waits on this worker's sticky queue before Temporal moves it
+       * to the shared queue (SDK default 10 s). After a worker is killed, Temporal keeps
+       * routing its workflows' tasks to its sticky queue for up to 10 s, so every request
+       * waits this long; a busy but live worker rarely leaves a task there for a second.
+       */
+      stickyQueueTimeoutMs: z.coerce.number().int().min(100).max(60_000).default(1000),
     })
-    .default({}),
+    .default({ stickyQueueTimeoutMs: 1000 }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -106,13 +124,14 @@ function fromEnv(env: Env) {
       namespace: v('temporalNamespace'),
       taskQueue: v('taskQueue'),
       uiUrl: v('temporalUiUrl'),
+      workflowTaskTimeoutMs: v('temporalWorkflowTaskTimeoutMs'),
     },
     mongo: { uri: v('mongoUri') },
     api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl'), rateLimit: { perMinute: v('rateLimitPerMinute'), burst: v('rateLimitBurst') } },
     logLevel: v('logLevel'),
     secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
     notifications: { webhookUrls: v('webhookUrls') },
-    worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows') },
+    worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows'), stickyQueueTimeoutMs: v('workerStickyQueueTimeoutMs') },
     audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
   };
 }
@@ -123,6 +142,7 @@ const PATH_TO_ENV: Record<string, string> = {
   'temporal.namespace': ENV_VARS.temporalNamespace,
   'temporal.taskQueue': ENV_VARS.taskQueue,
   'temporal.uiUrl': ENV_VARS.temporalUiUrl,
+  'temporal.workflowTaskTimeoutMs': ENV_VARS.temporalWorkflowTaskTimeoutMs,
   'mongo.uri': ENV_VARS.mongoUri,
   'api.port': ENV_VARS.apiPort,
   'api.host': ENV_VARS.apiHost,
@@ -132,6 +152,7 @@ const PATH_TO_ENV: Record<string, string> = {
   'secrets.webhookSecret': ENV_VARS.webhookSecret,
   'notifications.webhookUrls': ENV_VARS.webhookUrls,
   'worker.maxCachedWorkflows': ENV_VARS.workerMaxCachedWorkflows,
+  'worker.stickyQueueTimeoutMs': ENV_VARS.workerStickyQueueTimeoutMs,
   'api.rateLimit.perMinute': ENV_VARS.rateLimitPerMinute,
   'api.rateLimit.burst': ENV_VARS.rateLimitBurst,
   'audit.signingKey': ENV_VARS.auditSigningKey,
@@ -158,6 +179,7 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.temporalNamespace]: config.temporal.namespace,
     [ENV_VARS.taskQueue]: config.temporal.taskQueue,
     [ENV_VARS.temporalUiUrl]: config.temporal.uiUrl,
+    [ENV_VARS.temporalWorkflowTaskTimeoutMs]: String(config.temporal.workflowTaskTimeoutMs),
     [ENV_VARS.mongoUri]: config.mongo.uri,
     [ENV_VARS.apiPort]: String(config.api.port),
     [ENV_VARS.apiHost]: config.api.host,
@@ -167,6 +189,7 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
     [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
     [ENV_VARS.workerMaxCachedWorkflows]: config.worker.maxCachedWorkflows?.toString(),
+    [ENV_VARS.workerStickyQueueTimeoutMs]: String(config.worker.stickyQueueTimeoutMs),
     [ENV_VARS.rateLimitPerMinute]: String(config.api.rateLimit.perMinute),
     [ENV_VARS.rateLimitBurst]: String(config.api.rateLimit.burst),
     [ENV_VARS.auditSigningKey]: config.audit.signingKey,

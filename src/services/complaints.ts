@@ -4,8 +4,8 @@
  * complaint is finished) and list the read model.
  */
 import { randomBytes } from 'node:crypto';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
@@ -20,6 +20,28 @@ import { decodeCursor, encodeCursor } from './cursor';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
 export const TEMPORAL_DEADLINE_MS = 10_000;
+
+/**
+ * Temporal rejects an update as `UnprocessedUpdate` when the workflow task that carried it was
+ * completed without it, e.g. a task handed out just before the Temporal server restarted. Nothing
+ * was applied (an accepted update is in the history; this one is not), so it can be sent again.
+ */
+function notProcessed(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type === 'UnprocessedUpdate';
+}
+
+/** Sends an update under one deadline, sending it again (same update id) while Temporal answers that no worker processed it. */
+export async function updateWithinDeadline<T>(client: Client, send: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + TEMPORAL_DEADLINE_MS;
+  for (;;) {
+    try {
+      return await client.connection.withDeadline(deadline, send);
+    } catch (err) {
+      if (!notProcessed(err) || Date.now() + 500 > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
 
 export interface ComplaintServiceDeps {
   client: Client;
@@ -49,6 +71,8 @@ export function intakeStart(config: Config, actor: Actor, body: NewComplaint, id
     args: [input] as [ComplaintWorkflowInput],
     taskQueue: config.temporal.taskQueue,
     workflowId: complaintWorkflowId(complaintId),
+    // How soon a task held by a worker that died goes to another worker (src/config).
+    workflowTaskTimeout: config.temporal.workflowTaskTimeoutMs,
     // A complaint id is never reused, even after the workflow closed.
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     memo: { requestHash },
@@ -101,7 +125,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     try {
       // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
       // The workflow also remembers it across runs (continue-as-new), so a retry never applies twice.
-      return await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
+      return await updateWithinDeadline(client, () => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Complaint.findById(complaintId, { status: 1 }).lean();

@@ -16,7 +16,7 @@ import { hashOf } from '../domain/hashing';
 import type { CycleDoc, Models } from '../db/models';
 import { type FieldError, HttpProblem, problems } from '../api/problem';
 import type { CreateCycleBody } from '../api/cycle-schemas';
-import { TEMPORAL_DEADLINE_MS, entityIdFor } from './complaints';
+import { TEMPORAL_DEADLINE_MS, entityIdFor, updateWithinDeadline } from './complaints';
 import { decodeCursor, encodeCursor } from './cursor';
 
 export interface CycleServiceDeps {
@@ -158,7 +158,7 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     try {
       // The Idempotency-Key becomes the update id: Temporal applies an update id once per workflow run.
       // The workflow also remembers it across runs (an iteration is a new run), so a retry never applies twice.
-      await withDeadline(() => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
+      await updateWithinDeadline(client, () => handle.executeUpdate(update, { args: [{ actor, command, ...(updateId ? { requestId: updateId } : {}) } as never], updateId }));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Cycle.findById(cycleId, { status: 1 }).lean();

@@ -78,6 +78,74 @@ afterAll(async () => {
   await models?.drop();
 });
 
+/**
+ * Clients that keep one add-note each in flight on their own complaint, retrying a request with
+ * the same Idempotency-Key on 503 or a dropped connection, as a real client would. `fault` runs
+ * while they send; afterwards every request must have been acknowledged, and each acknowledged
+ * note must be in the workflow once, with one audit event per version and the read model at
+ * the workflow's version.
+ */
+async function updatesInFlightThrough(fault: () => Promise<void>): Promise<void> {
+  const ids: string[] = [];
+  for (let c = 0; c < 3; c++) {
+    const created = await call('POST', '/complaints', 'webform', { customer: { id: `cust-fly-${c}` }, channel: 'email', category: 'billing', severity: 'P2', description: 'In flight' });
+    expect(created.status).toBe(201);
+    expect((await call('POST', `/complaints/${created.body.id}/acknowledge`, 'alice', {})).status).toBe(200);
+    ids.push(created.body.id as string);
+  }
+  const sent: { id: string; key: string; acknowledged: boolean }[] = [];
+  let sending = true;
+  const acknowledged = () => sent.filter((r) => r.acknowledged).length;
+  const clientLoop = async (id: string, c: number) => {
+    for (let n = 0; sending; n++) {
+      const r = { id, key: `fly-${id}-${c}-${n}`, acknowledged: false };
+      sent.push(r);
+      r.acknowledged = await untilAcknowledged(`/complaints/${id}/add-note`, r.key, { text: `note ${r.key}`, visibility: 'internal' });
+    }
+  };
+  const clients = ids.map((id, c) => clientLoop(id, c));
+  await eventually(async () => acknowledged() >= 6, 60_000, 'updates before the fault');
+  await fault();
+  const before = acknowledged();
+  await eventually(async () => acknowledged() >= before + 6, 90_000, 'updates after the fault');
+  sending = false;
+  await Promise.all(clients);
+
+  expect(sent.filter((r) => !r.acknowledged).map((r) => r.key)).toEqual([]);
+  for (const id of ids) {
+    const state = await eventually(async () => client.workflow.getHandle(complaintWorkflowId(id)).query(getComplaintQuery).catch(() => null), 60_000, 'workflow state');
+    const texts = state.notes.map((n) => n.text);
+    const mine = sent.filter((r) => r.id === id);
+    for (const r of mine) expect({ key: r.key, times: texts.filter((t) => t === `note ${r.key}`).length }).toEqual({ key: r.key, times: 1 });
+    expect(texts).toHaveLength(mine.length);
+    // Persistence caught up: one audit event per version, in order, and the read model at that version.
+    const doc = await eventually(async () => {
+      const d = await models.Complaint.findById(id, { version: 1 }).lean();
+      return d && d.version === state.version ? d : null;
+    }, 60_000, 'read model at the workflow version');
+    expect(doc.version).toBe(state.version);
+    const audit = await models.AuditEvent.find({ entityId: id }).sort({ seq: 1 }).lean();
+    expect(audit.map((e) => e.seq)).toEqual(Array.from({ length: state.version }, (_, i) => i + 1));
+    expect(audit.filter((e) => e.action === 'add_note')).toHaveLength(mine.length);
+  }
+}
+
+/** POST with an Idempotency-Key, sent again with the same key on 503 or no answer; true once answered 200. */
+async function untilAcknowledged(url: string, idempotencyKey: string, body: unknown): Promise<boolean> {
+  const giveUpAt = Date.now() + 90_000;
+  while (Date.now() < giveUpAt) {
+    const res = await fetch(baseUrl + url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key('alice')}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+    }).catch(() => null);
+    if (res?.status === 200) return true;
+    if (res && res.status !== 503) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 describe('durability', () => {
   it('given a complaint in progress, when the worker is SIGKILLed and restarted and the Temporal server restarts, then the lifecycle completes with no lost or duplicated records', async () => {
     const created = await call('POST', '/complaints', 'webform', { customer: { id: 'cust-9' }, channel: 'email', category: 'billing', severity: 'P2', description: 'Charged twice' });
@@ -139,6 +207,20 @@ describe('durability', () => {
     expect(state.createdAt).toBeLessThan(restartedAt - 1_500);
     expect(state.sla.firstResponse.startedAt).toBe(state.createdAt);
     expect(new Date(created.body.createdAt).getTime()).toBe(state.createdAt); // the 201 answer agrees
+  });
+
+  it('given clients with updates in flight, when the worker is SIGKILLed and restarted at once, then every acknowledged update is applied exactly once', async () => {
+    await updatesInFlightThrough(async () => {
+      await worker.kill('SIGKILL');
+      await startWorkerProcess();
+    });
+  });
+
+  it('given clients with updates in flight, when the Temporal server is SIGKILLed and restarted, then every acknowledged update is applied exactly once', async () => {
+    await updatesInFlightThrough(async () => {
+      await temporal.kill();
+      await startTemporal();
+    });
   });
 
   it('given the processes this file started, when they are stopped, then none is left running', async () => {

@@ -45,6 +45,8 @@ describe('loadConfig', () => {
       QL_WEBHOOK_SECRET: WEBHOOK_SECRET,
       QL_WEBHOOK_URLS: ' https://hooks.example.com/a , , http://hooks.internal:9000/b ',
       QL_WORKER_MAX_CACHED_WORKFLOWS: '500',
+      QL_TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS: '5000',
+      QL_WORKER_STICKY_QUEUE_TIMEOUT_MS: '2000',
       QL_API_RATE_LIMIT_PER_MINUTE: '120',
       QL_API_RATE_LIMIT_BURST: '20',
       QL_AUDIT_SIGNING_KEY: SIGNING_KEY,
@@ -52,7 +54,7 @@ describe('loadConfig', () => {
       QL_AUDIT_DIGEST_INTERVAL_MINUTES: '15',
     });
     expect(config).toEqual({
-      temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233' },
+      temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
       mongo: { uri: 'mongodb+srv://cluster0.example.net/qualityloop' },
       // The port string is coerced to a number.
       api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com', rateLimit: { perMinute: 120, burst: 20 } },
@@ -60,20 +62,21 @@ describe('loadConfig', () => {
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       // Split on commas, trimmed, empty entries dropped.
       notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
-      worker: { maxCachedWorkflows: 500 },
+      worker: { maxCachedWorkflows: 500, stickyQueueTimeoutMs: 2000 },
       audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
     });
   });
 
   it('given only the required variables, when loading, then every other field takes its default', () => {
     expect(loadConfig(REQUIRED)).toEqual({
-      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'qualityloop' },
+      // Recovery settings (docs/decisions.md): far below Temporal's 10 s defaults.
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'qualityloop', workflowTaskTimeoutMs: 3000 },
       mongo: { uri: 'mongodb://db.internal:27017/qualityloop' },
       api: { port: 8080, host: '127.0.0.1', rateLimit: { perMinute: 600, burst: 100 } },
       logLevel: 'info',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       notifications: { webhookUrls: [] },
-      worker: {},
+      worker: { stickyQueueTimeoutMs: 1000 },
       audit: { digestIntervalMinutes: 60 },
     });
   });
