@@ -47,7 +47,7 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       createdAt: new Date(s.createdAt),
       updatedAt: new Date(s.updatedAt),
       closedAt: s.closedAt === null ? null : new Date(s.closedAt),
-      state: s,
+      stateJson: JSON.stringify(s),
     });
     return { outboxIds };
   }

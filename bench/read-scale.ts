@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import type { Model } from 'mongoose';
 import { writeReadModel } from '../activities/records';
 import { complaintDocument, createComplaintActivities } from '../activities/complaint';
-import { type Models, storedComplaintState } from '../src/db/models';
+import { type Models, storedState } from '../src/db/models';
 import { complaintRowOf } from '../src/db/complaint-rows';
 import { applyCommand, openComplaint, type ComplaintState } from '../src/domain/complaint';
 import { fmt, median } from './stats';
@@ -78,7 +78,7 @@ async function templates(models: Models): Promise<Templates> {
   const resolved = applyCommand(noted, { type: 'resolve', summary: 'Second charge refunded; customer informed.' }, agent, t0 + 26 * 3600_000).state;
   const closed = applyCommand(resolved, { type: 'close', rating: 4 }, agent, t0 + 50 * 3600_000).state;
   const docs = { unowned: complaintDocument(opened), owned: complaintDocument(noted), closed: complaintDocument(closed) };
-  const states = { unowned: storedComplaintState(docs.unowned), owned: storedComplaintState(docs.owned), closed: storedComplaintState(docs.closed) };
+  const states = { unowned: storedState<ComplaintState>(docs.unowned), owned: storedState<ComplaintState>(docs.owned), closed: storedState<ComplaintState>(docs.closed) };
   return { policiesJson: JSON.stringify(policies), states, ...docs };
 }
 

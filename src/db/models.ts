@@ -1,5 +1,4 @@
 import mongoose, { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import type { ComplaintState } from '../domain/complaint';
 
 /**
  * MongoDB collections. Every write the engine makes is keyed by a
@@ -218,7 +217,8 @@ const cycleSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
-    state: { type: Schema.Types.Mixed, required: true },
+    /** The state without its measurements, as JSON text (see `complaints.stateJson`). */
+    stateJson: { type: String, required: true },
   },
   { ...opts, collection: 'cycles' },
 );
@@ -323,9 +323,12 @@ apiKeySchema.index({ keyId: 1 }, { unique: true });
 
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 
-/** The state stored in a `complaints` document (older versions stored it as a sub-document, `state`). */
-export function storedComplaintState(doc: { stateJson?: string | null; state?: unknown }): ComplaintState {
-  return (typeof doc.stateJson === 'string' ? JSON.parse(doc.stateJson) : doc.state) as ComplaintState;
+/**
+ * The workflow state stored in a read-model document (`complaints`, `cycles`): JSON text in
+ * `stateJson`; documents written by older versions hold it as a sub-document, `state`.
+ */
+export function storedState<T>(doc: { stateJson?: string | null; state?: unknown }): T {
+  return (typeof doc.stateJson === 'string' ? JSON.parse(doc.stateJson) : doc.state) as T;
 }
 export type ComplaintRowDoc = InferSchemaType<typeof complaintRowSchema>;
 export type ComplaintPoliciesDoc = InferSchemaType<typeof complaintPoliciesSchema>;

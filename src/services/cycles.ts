@@ -13,7 +13,7 @@ import type { Actor, Role } from '../domain/actors';
 import { scopeOf } from '../api/permissions';
 import { type CycleCommand, type CycleCommandType, type CycleIntake, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
 import { hashOf } from '../domain/hashing';
-import type { CycleDoc, Models } from '../db/models';
+import { type CycleDoc, type Models, storedState } from '../db/models';
 import { type FieldError, HttpProblem, problems } from '../api/problem';
 import type { CreateCycleBody } from '../api/cycle-schemas';
 import { TEMPORAL_DEADLINE_MS, entityIdFor, updateWithinDeadline } from './complaints';
@@ -131,14 +131,14 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
   }
 
   /** A closed cycle's state from the read model, measurements re-attached from their collection. */
-  async function fromReadModel(doc: { state: unknown }): Promise<CycleState> {
-    const state = doc.state as CycleState;
+  async function fromReadModel(doc: { stateJson?: string | null; state?: unknown }): Promise<CycleState> {
+    const state = storedState<CycleState>(doc);
     const measurements = await models.CycleMeasurement.find({ cycleId: state.cycleId }, { _id: 0, cycleId: 0 }).sort({ seq: 1 }).lean();
     return { ...state, measurements: measurements.map((m) => ({ ...m, at: new Date(m.at).getTime() })) as CycleState['measurements'] };
   }
 
   async function get(cycleId: string): Promise<CycleState> {
-    const doc = await models.Cycle.findById(cycleId, { state: 1, status: 1 }).lean();
+    const doc = await models.Cycle.findById(cycleId, { stateJson: 1, state: 1, status: 1 }).lean();
     if (doc && CLOSED_CYCLE_STATUSES.includes(doc.status as CycleState['status'])) return fromReadModel(doc);
     try {
       return await withDeadline(() => client.workflow.getHandle(cycleWorkflowId(cycleId)).query(getCycleQuery));
@@ -202,14 +202,14 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       and.push({ $or: [{ createdAt: { $lt: new Date(c.k) } }, { createdAt: new Date(c.k), _id: { $lt: c.id } }] });
     }
     if (and.length) filter.$and = and;
-    const docs = await models.Cycle.find(filter, { state: 1, createdAt: 1, measurementCount: 1 })
+    const docs = await models.Cycle.find(filter, { stateJson: 1, state: 1, createdAt: 1, measurementCount: 1 })
       .sort({ createdAt: -1, _id: -1 })
       .limit(f.limit + 1)
       .lean();
     const page = docs.slice(0, f.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((d) => ({ state: d.state as CycleState, measurementCount: d.measurementCount })),
+      items: page.map((d) => ({ state: storedState<CycleState>(d), measurementCount: d.measurementCount })),
       nextCursor: docs.length > f.limit && last ? encodeCursor({ k: new Date(last.createdAt).getTime(), id: last._id }) : null,
     };
   }

@@ -216,7 +216,7 @@ export async function footprint(ctx: MatrixContext, target: Target | undefined):
     case 'cycle': {
       const complaint = target.kind === 'complaint';
       const [doc, audit, outbox, live] = await Promise.all([
-        complaint ? m.Complaint.findById(target.id, { state: 0 }).lean() : m.Cycle.findById(target.id, { state: 0 }).lean(),
+        complaint ? m.Complaint.findById(target.id, { stateJson: 0 }).lean() : m.Cycle.findById(target.id, { stateJson: 0 }).lean(),
         m.AuditEvent.countDocuments({ stream: `${target.kind}:${target.id}` }),
         m.Outbox.countDocuments(complaint ? { complaintId: target.id } : { cycleId: target.id }),
         // The live state (the workflow's), read by an admin, who may read every object.

@@ -10,8 +10,8 @@ import { writeReadModel } from '../../activities/records';
 import { backfillComplaintRows } from '../../src/db/complaint-rows';
 import { createComplaintActivities } from '../../activities';
 import type { Config } from '../../src/config';
-import { applyCommand, openComplaint } from '../../src/domain/complaint';
-import { type Models, storedComplaintState } from '../../src/db/models';
+import { type ComplaintState, applyCommand, openComplaint } from '../../src/domain/complaint';
+import { type Models, storedState } from '../../src/db/models';
 import { openTestDb, testConfig, uniqueId } from '../helpers/stack';
 import { ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
 
@@ -131,6 +131,6 @@ describe('frozen SLA policies', () => {
     expect(JSON.parse(stored[0]!.policiesJson)).toEqual(policies);
     const doc = await models.Complaint.findById(id).lean();
     expect(doc).toMatchObject({ version: 2 });
-    expect(storedComplaintState(doc!)).toMatchObject({ version: 2, sla: { policies: {}, active: { policyId } } });
+    expect(storedState<ComplaintState>(doc!)).toMatchObject({ version: 2, sla: { policies: {}, active: { policyId } } });
   });
 });

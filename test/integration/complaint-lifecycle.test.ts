@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { complaintView } from '../../src/api/schemas';
 import { complaintWorkflowId } from '../../src/contracts/complaint';
 import type { ComplaintState } from '../../src/domain/complaint';
-import { storedComplaintState } from '../../src/db/models';
+import { storedState } from '../../src/db/models';
 import { type ApiStack, type CallOptions, type Problem, expectProblem, startApiStack, startRawWebhookReceiver, webhookSignature } from '../helpers/api';
 import { eventually, uniqueId } from '../helpers/stack';
 
@@ -137,7 +137,7 @@ describe('complaint lifecycle', () => {
     });
     expect(doc.resolvedAt).toBeInstanceOf(Date);
     expect(doc.closedAt).toBeInstanceOf(Date);
-    expect(storedComplaintState(doc).version).toBe(final.version);
+    expect(storedState<ComplaintState>(doc).version).toBe(final.version);
 
     // One audit event per transition, contiguous sequence, attributed, with before/after status.
     const events = await models.AuditEvent.find({ entityId: id }).sort({ seq: 1 }).lean();

@@ -7,6 +7,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { cycleWorkflowId, getCycleQuery } from '../../src/contracts/cycle';
 import { type CycleCommandType, type CycleState, artefactHash } from '../../src/domain/cycle';
+import { storedState } from '../../src/db/models';
 import { entityIdFor } from '../../src/services/complaints';
 import { type ApiStack, type CallOptions, type CallResult, type Problem, collectionCounts, errorPaths, expectProblem, startApiStack } from '../helpers/api';
 import { ACTION_DUE, CYCLE_DEADLINE, VALID_ACTION_BODIES, actionSlug, cycleWithGoal, validCharter, validCycle } from '../helpers/cycle-endpoints';
@@ -293,8 +294,8 @@ describe('cycle lifecycle', () => {
     const doc = await http.readModel(id, 17);
     expect(doc).toMatchObject({ _id: id, version: 17, type: 'pdca', phase: 'plan', status: 'abandoned', iteration: 2, ownerId: 'olivia', sponsorId: 'simon', gateStatus: 'open', measurementCount: 10 });
     expect(doc.closedAt).toBeInstanceOf(Date);
-    expect((doc.state as CycleState).version).toBe(17);
-    expect((doc.state as CycleState).measurements).toEqual([]); // they live in cycle_measurements
+    expect(storedState<CycleState>(doc).version).toBe(17);
+    expect(storedState<CycleState>(doc).measurements).toEqual([]); // they live in cycle_measurements
 
     // A closed cycle is served from the read model, measurements re-attached.
     const closed = (await http.get(id)).body;

@@ -12,7 +12,8 @@ import { Client, Connection } from '@temporalio/client';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../../src/contracts/complaint';
-import { type Models, storedComplaintState } from '../../src/db/models';
+import { type Models, storedState } from '../../src/db/models';
+import type { ComplaintState } from '../../src/domain/complaint';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
 import { type TemporalDevServer, freePort, startTemporalDevServer } from '../../infra/launch';
 import { type WorkerProcess, isAlive, spawnWorker } from '../helpers/processes';
@@ -202,7 +203,7 @@ describe('durability', () => {
     const restartedAt = Date.now();
     await startWorkerProcess();
     const doc = await eventually(async () => models.Complaint.findById(created.body.id).lean(), 30_000, 'read model after the worker came back');
-    const state = storedComplaintState(doc) as { createdAt: number; sla: { firstResponse: { startedAt: number } } };
+    const state = storedState<ComplaintState>(doc) as { createdAt: number; sla: { firstResponse: { startedAt: number } } };
     expect(state.createdAt).toBeGreaterThanOrEqual(sentAt);
     expect(state.createdAt).toBeLessThan(restartedAt - 1_500);
     expect(state.sla.firstResponse.startedAt).toBe(state.createdAt);

@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Config } from '../../src/config';
 import { CYCLE_WORKFLOW, type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../../src/contracts/cycle';
-import type { Models } from '../../src/db/models';
+import { type Models, storedState } from '../../src/db/models';
 import type { Actor } from '../../src/domain/actors';
 import {
   type CycleCommand,
@@ -246,8 +246,8 @@ describe('PDCA phases end to end', () => {
     expect(report.improvementPct).toBeCloseTo(((10.1 - 5.68) / 10.1) * 100, 8);
     const readModel = await models.Cycle.findById(cycleId).lean();
     expect(readModel).toMatchObject({ version: s.version, type: 'pdca', phase: 'check', status: 'active', iteration: 1, gateStatus: 'open', measurementCount: 10, ownerId: 'olivia', sponsorId: 'simon' });
-    expect((readModel!.state as CycleState).artefacts.checkReport).toEqual(report);
-    expect((readModel!.state as CycleState).measurements).toEqual([]); // they live in cycle_measurements
+    expect(storedState<CycleState>(readModel!).artefacts.checkReport).toEqual(report);
+    expect(storedState<CycleState>(readModel!).measurements).toEqual([]); // they live in cycle_measurements
     const ready = await cycleHook(cycleId, 'check.ready');
     expect(ready.recipients.userIds).toEqual(['olivia']);
     expect(ready.data).toMatchObject({ goalMet: true });
@@ -474,7 +474,7 @@ describe('effectiveness check', () => {
       return d?.version === s.version ? d : null;
     }, 20_000, 'read model after the window');
     expect(doc).toMatchObject({ status: 'active', phase: 'act', closedAt: null });
-    expect((doc!.state as CycleState).artefacts.effectiveness).toMatchObject({ result: 'failed' });
+    expect(storedState<CycleState>(doc!).artefacts.effectiveness).toMatchObject({ result: 'failed' });
     const events = await expectContiguousAudit(cycleId, s.version);
     expect(events[events.length - 1]).toMatchObject({ action: 'effectiveness_failed', at: windowEndsAt });
     expect((await env.client.workflow.getHandle(cycleWorkflowId(cycleId)).describe()).status.name).toBe('RUNNING');
