@@ -31,8 +31,10 @@ import (
 	"os/signal"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -208,11 +210,26 @@ func startPostgres(ctx context.Context, bin, dir string, durable bool) (*postgre
 	)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT, Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting postgres: %w", err)
+	if err := waitForPreviousServer(dir); err != nil {
+		return nil, err
 	}
 	pg := &postgres{cmd: cmd, url: "postgres://ferretdb@/ferretdb?host=" + dir, done: make(chan struct{})}
-	go func() { _ = cmd.Wait(); close(pg.done) }()
+	started := make(chan error, 1)
+	go func() {
+		// The parent-death signal fires when the OS thread that started the child ends, not the
+		// process: this goroutine keeps its thread for as long as the server runs.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		_ = cmd.Wait()
+		close(pg.done)
+	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("starting postgres: %w", err)
+	}
 
 	admin := "postgres://ferretdb@/postgres?host=" + dir
 	deadline := time.Now().Add(60 * time.Second)
@@ -260,6 +277,26 @@ func startPostgres(ctx context.Context, bin, dir string, durable bool) (*postgre
 		return nil, fmt.Errorf("installing GIN companion trigger: %w", err)
 	}
 	return pg, nil
+}
+
+// waitForPreviousServer waits (up to 15 s) for the server of a previous launcher to exit: a
+// launcher killed with SIGKILL takes its server down through the parent-death signal, but the
+// server needs a moment to stop, and meanwhile its lock file refuses a new one.
+func waitForPreviousServer(dir string) error {
+	raw, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if err != nil {
+		return nil
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(raw), "\n", 2)[0]))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("PostgreSQL (pid %d) still runs on %s: is another qualityloop using this data folder?", pid, dir)
 }
 
 // stop asks for a fast shutdown (clients disconnected, data checkpointed) and waits.
