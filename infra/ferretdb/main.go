@@ -44,8 +44,9 @@ import (
 
 // ginCompanions installs the trigger that gives each btree index FerretDB
 // creates a GIN index on the same leading expression, in the form FerretDB's
-// pushed-down filters use: `_jsonb -> 'f'` for a top-level field and
-// `_jsonb #> '{a,b}'` for a dotted one. Also backfills existing indexes.
+// pushed-down filters use: `_jsonb -> 'f'` for a top-level field (dotted
+// fields are not pushed down by the embeddable package). Also backfills
+// existing indexes.
 const ginCompanions = `
 CREATE OR REPLACE FUNCTION qualityloop_gin_for(idx oid) RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -62,11 +63,10 @@ BEGIN
   SELECT array_agg(m[1] ORDER BY n) INTO keys FROM regexp_matches(lead, '''((?:[^'']|'''')*)''::text', 'g') WITH ORDINALITY AS t(m, n);
   IF keys IS NULL THEN RETURN; END IF;
   keys := array(SELECT replace(k, '''''', '''') FROM unnest(keys) AS k);
-  IF array_length(keys, 1) = 1 THEN
-    expr := format('(_jsonb -> %L)', keys[1]);
-  ELSE
-    expr := format('(_jsonb #> %L::text[])', keys::text);
-  END IF;
+  -- A dotted field would be queried as _jsonb #> '{a,b}', but the embeddable FerretDB
+  -- package keeps nested pushdown off: such an index would serve nothing.
+  IF array_length(keys, 1) <> 1 THEN RETURN; END IF;
+  expr := format('(_jsonb -> %L)', keys[1]);
   -- fastupdate off: no pending list that every query would scan until a vacuum merges it
   -- (after a bulk load, queue pages slowed down twofold until then).
   EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %s USING gin (%s jsonb_path_ops) WITH (fastupdate = off)',
