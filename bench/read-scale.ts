@@ -19,6 +19,7 @@ import { writeReadModel } from '../activities/records';
 import { complaintDocument, createComplaintActivities } from '../activities/complaint';
 import { type Models, storedState } from '../src/db/models';
 import { complaintRowOf } from '../src/db/complaint-rows';
+import { assignedBranches, mergeByDue } from '../src/services/complaints';
 import { applyCommand, openComplaint, type ComplaintState } from '../src/domain/complaint';
 import { fmt, median } from './stats';
 
@@ -172,14 +173,13 @@ export async function measureReadScale(opts: {
     const pages = await Promise.all(
       branches.map((b) => rows.find({ ...common, ...b, ...cursor }, { projection: { dueSortKey: 1 } }).sort({ dueSortKey: 1, _id: 1 }).limit(PAGE + 1).toArray()),
     );
-    const seen = new Set<string>();
-    const merged = pages.flat().sort((x, y) => x.dueSortKey - y.dueSortKey || (x._id < y._id ? -1 : 1)).filter((r) => !seen.has(r._id) && seen.add(r._id));
+    const merged = mergeByDue(pages);
     const page = merged.slice(0, PAGE);
     const full = await Promise.all(page.map((r) => docs.findOne({ _id: r._id }, { projection: { stateJson: 1 } })));
     if (full.length !== page.length) throw new Error('page document missing');
     return page;
   };
-  const agentBranches = [{ assignees: opts.agent.id }, ...opts.agent.queues.map((q) => ({ openToQueue: q }))];
+  const agentBranches = assignedBranches(opts.agent) as Record<string, unknown>[];
 
   const steps: { total: number; open: number }[] = settings.sizes.map((total) => ({ total, open: Math.min(settings.open, total) }));
   const biggest = settings.sizes[settings.sizes.length - 1]!;

@@ -356,8 +356,11 @@ func serverCredential(dir string) (*syscall.Credential, error) {
 			}
 		}
 	}
-	if _, err := os.Stat(dir); err == nil {
-		_ = filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { return os.Lchown(p, uid, gid) })
+	// A cluster created by another user (copied data) is handed over once; the usual start finds it owned already.
+	if st, err := os.Stat(dir); err == nil {
+		if sys, ok := st.Sys().(*syscall.Stat_t); !ok || int(sys.Uid) != uid {
+			_ = filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { return os.Lchown(p, uid, gid) })
+		}
 	}
 	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, nil
 }

@@ -210,14 +210,14 @@ export function createComplaintService({ client, models, config }: ComplaintServ
 }
 
 /** The branches of `isAssigned` (src/domain/access.ts) as row filters, each a conjunction of equalities. */
-function assignedBranches(user: Principal): FilterQuery<ComplaintRowDoc>[] {
+export function assignedBranches(user: Pick<Principal, 'id' | 'queues'>): FilterQuery<ComplaintRowDoc>[] {
   return [{ assignees: user.id }, ...user.queues.map((queue) => ({ openToQueue: queue }))];
 }
 
 type Row = { _id: string; dueSortKey: number };
 
 /** Merges pages sorted by (dueSortKey, _id) into one sorted list without duplicates (a row can match two branches). */
-function mergeByDue(pages: Row[][]): Row[] {
+export function mergeByDue<R extends Row>(pages: R[][]): R[] {
   if (pages.length === 1) return pages[0]!;
   const seen = new Set<string>();
   return pages
