@@ -25,6 +25,10 @@ import { complaintRoutes } from './routes/complaints';
 import { cycleRoutes } from './routes/cycles';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
+import { analyticsRoutes } from './routes/analytics';
+import { reviewRoutes } from './routes/reviews';
+import { serviceAreaRoutes } from './routes/service-areas';
+import { triggerRoutes } from './routes/triggers';
 
 export const BODY_LIMIT = '64kb';
 
@@ -53,6 +57,10 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
     ...auditSearchRoutes(deps),
     ...auditIntegrityRoutes(deps),
     ...adminRoutes(deps),
+    ...serviceAreaRoutes(deps),
+    ...analyticsRoutes(deps),
+    ...triggerRoutes(deps),
+    ...reviewRoutes(deps),
   ];
 }
 

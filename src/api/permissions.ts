@@ -30,6 +30,20 @@ export const PERMISSIONS = {
   'catalog.write': { describe: 'change SLA policies and business calendars', roles: { supervisor: 'all', admin: 'all' } },
   'audit.read': { describe: 'search, export and verify the audit trail; read digests', roles: { auditor: 'all', admin: 'all' } },
   'admin.manage': { describe: 'manage users and API keys', roles: { admin: 'all' } },
+  'area.read': {
+    describe: 'read service areas (scope, causes, quality objectives)',
+    roles: { agent: 'all', supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' },
+  },
+  'area.write': { describe: 'change service areas', roles: { admin: 'all' } },
+  'volume.write': { describe: 'record service volume (the denominator of complaint rates)', roles: { supervisor: 'all', process_owner: 'all', admin: 'all' } },
+  'analytics.read': {
+    describe: 'read KPIs, Pareto tables, control charts and service volume (agents: their own figures and their queues)',
+    roles: { agent: 'assigned', supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' },
+  },
+  'trigger.read': { describe: 'read improvement triggers and dry-run them', roles: { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' } },
+  'trigger.write': { describe: 'change improvement triggers', roles: { process_owner: 'all', admin: 'all' } },
+  'review.read': { describe: 'read quality reviews and export them', roles: { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' } },
+  'review.act': { describe: 'record decisions and sign quality reviews (the review decides whom)', roles: { supervisor: 'all', process_owner: 'all', sponsor: 'all' } },
 } as const satisfies Record<string, { describe: string; roles: Partial<Record<Role, Scope>> }>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -321,6 +321,136 @@ const apiKeySchema = new Schema(
 apiKeySchema.index({ userId: 1 });
 apiKeySchema.index({ keyId: 1 }, { unique: true });
 
+// ------------------------------------------------ the quality loop (service areas, KPIs, triggers, reviews)
+
+/** Service area versions; `_id` = `${areaId}@${version}` (src/domain/service-area.ts). */
+const serviceAreaSchema = new Schema(
+  {
+    ...versioned,
+    areaId: { type: String, required: true },
+    name: { type: String, required: true },
+    match: { type: Schema.Types.Mixed, required: true },
+    processOwnerId: { type: String, required: true },
+    calendarId: { type: String, required: true },
+    volumeUnit: { type: String, required: true },
+    causes: { type: Schema.Types.Mixed, required: true },
+    objectives: { type: Schema.Types.Mixed, required: true },
+    review: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: 'service_areas' },
+);
+serviceAreaSchema.index({ areaId: 1, version: -1 }, { unique: true });
+
+/** Service volume (the denominator of complaint rates), one per area and day: `_id` = `${areaId}|${day}`; a new value replaces the old. */
+const serviceVolumeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    areaId: { type: String, required: true },
+    /** YYYY-MM-DD in the area's time zone. */
+    day: { type: String, required: true },
+    volume: { type: Number, required: true },
+    updatedAt: { type: Date, required: true },
+    updatedBy: { type: String, required: true },
+  },
+  { ...opts, collection: 'service_volumes' },
+);
+serviceVolumeSchema.index({ areaId: 1 });
+
+/**
+ * One KPI fact per complaint (src/domain/kpi.ts `complaintFact`), written by
+ * the persistence activity with the read model, version-guarded. `_id` =
+ * complaint id; `areaDay` = `${areaId}|${day}` of its intake, the key the
+ * rollups are recomputed by.
+ */
+const complaintFactSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    areaId: { type: String, required: true },
+    day: { type: String, required: true },
+    areaDay: { type: String, required: true },
+    /** The fact as JSON text (see `complaints.stateJson`). */
+    factJson: { type: String, required: true },
+  },
+  { ...opts, collection: 'complaint_facts' },
+);
+complaintFactSchema.index({ areaDay: 1 });
+
+/**
+ * KPI rollups: the sums of one (area, dimension value, day), recomputed from
+ * the facts of that area-day and replaced whole (never incremented), so a
+ * retried or repeated recomputation never double counts. `_id` =
+ * `${series}|${day}`; `series` = `${areaId}|${dimension}|${value}`.
+ */
+const kpiRollupSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    series: { type: String, required: true },
+    areaId: { type: String, required: true },
+    areaDay: { type: String, required: true },
+    day: { type: String, required: true },
+    /** The KpiCell as JSON text. */
+    cellJson: { type: String, required: true },
+  },
+  { ...opts, collection: 'kpi_rollups' },
+);
+kpiRollupSchema.index({ series: 1 });
+kpiRollupSchema.index({ areaDay: 1 });
+
+/** Area-days whose facts changed since their rollups were computed; `seq` grows with each change. `_id` = areaDay. */
+const kpiDirtySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    areaId: { type: String, required: true },
+    day: { type: String, required: true },
+    seq: { type: Number, required: true },
+  },
+  { ...opts, collection: 'kpi_dirty' },
+);
+
+/** Improvement trigger versions; `_id` = `${triggerId}@${version}`. */
+const improvementTriggerSchema = new Schema(
+  {
+    ...versioned,
+    triggerId: { type: String, required: true },
+    areaId: { type: String, required: true },
+    /** The rest of the definition (src/domain/trigger.ts) as stored. */
+    definition: { type: Schema.Types.Mixed, required: true },
+  },
+  { ...opts, collection: 'improvement_triggers' },
+);
+improvementTriggerSchema.index({ triggerId: 1, version: -1 }, { unique: true });
+improvementTriggerSchema.index({ areaId: 1 });
+
+/** Last evaluation of each trigger and the cycle it keeps open per subject. `_id` = triggerId. */
+const triggerStatusSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    lastRun: { type: Schema.Types.Mixed, default: null },
+    /** subject -> { cycleId, openedAt } of the cycle open for it. */
+    openCycles: { type: Schema.Types.Mixed, default: {} },
+    updatedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'trigger_status' },
+);
+
+/** Read model of quality reviews (one workflow each), version-guarded. `_id` = review id. */
+const qualityReviewSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    areaId: { type: String, required: true },
+    period: { type: String, required: true },
+    status: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    stateJson: { type: String, required: true },
+  },
+  { ...opts, collection: 'quality_reviews' },
+);
+qualityReviewSchema.index({ areaId: 1, createdAt: -1, _id: -1 });
+qualityReviewSchema.index({ createdAt: -1, _id: -1 });
+
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 
 /**
@@ -342,6 +472,14 @@ export type SlaPolicyDoc = InferSchemaType<typeof slaPolicySchema>;
 export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
 export type UserDoc = InferSchemaType<typeof userSchema>;
 export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
+export type ServiceAreaDoc = InferSchemaType<typeof serviceAreaSchema>;
+export type ServiceVolumeDoc = InferSchemaType<typeof serviceVolumeSchema>;
+export type ComplaintFactDoc = InferSchemaType<typeof complaintFactSchema>;
+export type KpiRollupDoc = InferSchemaType<typeof kpiRollupSchema>;
+export type KpiDirtyDoc = InferSchemaType<typeof kpiDirtySchema>;
+export type ImprovementTriggerDoc = InferSchemaType<typeof improvementTriggerSchema>;
+export type TriggerStatusDoc = InferSchemaType<typeof triggerStatusSchema>;
+export type QualityReviewDoc = InferSchemaType<typeof qualityReviewSchema>;
 
 export interface Models {
   connection: Connection;
@@ -358,6 +496,14 @@ export interface Models {
   Calendar: Model<CalendarDoc>;
   User: Model<UserDoc>;
   ApiKey: Model<ApiKeyDoc>;
+  ServiceArea: Model<ServiceAreaDoc>;
+  ServiceVolume: Model<ServiceVolumeDoc>;
+  ComplaintFact: Model<ComplaintFactDoc>;
+  KpiRollup: Model<KpiRollupDoc>;
+  KpiDirty: Model<KpiDirtyDoc>;
+  ImprovementTrigger: Model<ImprovementTriggerDoc>;
+  TriggerStatus: Model<TriggerStatusDoc>;
+  QualityReview: Model<QualityReviewDoc>;
 }
 
 /**
@@ -386,6 +532,14 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     Calendar: connection.model('Calendar', calendarSchema),
     User: connection.model('User', userSchema),
     ApiKey: connection.model('ApiKey', apiKeySchema),
+    ServiceArea: connection.model('ServiceArea', serviceAreaSchema),
+    ServiceVolume: connection.model('ServiceVolume', serviceVolumeSchema),
+    ComplaintFact: connection.model('ComplaintFact', complaintFactSchema),
+    KpiRollup: connection.model('KpiRollup', kpiRollupSchema),
+    KpiDirty: connection.model('KpiDirty', kpiDirtySchema),
+    ImprovementTrigger: connection.model('ImprovementTrigger', improvementTriggerSchema),
+    TriggerStatus: connection.model('TriggerStatus', triggerStatusSchema),
+    QualityReview: connection.model('QualityReview', qualityReviewSchema),
   };
   for (const model of Object.values(models)) {
     if (model === connection) continue;

@@ -16,6 +16,7 @@ import {
   startClock,
   stopClock,
 } from './sla-clock';
+import type { ServiceAreaRef } from './service-area';
 import { type Channel, type Severity, type SlaPolicySnapshot, raisedSeverity } from './sla-policy';
 
 /**
@@ -70,6 +71,8 @@ export interface ComplaintIntake {
    * the support team free time.
    */
   receivedAt?: number;
+  /** The service area the complaint belongs to, resolved by the API from the catalog at intake. */
+  serviceArea?: ServiceAreaRef | null;
 }
 
 /** The instant a complaint's clocks start: when it was received, never later than `now`. */
@@ -117,7 +120,8 @@ export interface ComplaintState {
   acknowledgedAt: number | null;
   resolvedAt: number | null;
   closedAt: number | null;
-  resolution: { summary: string; by: string } | null;
+  /** `cause`: a code from the service area's cause catalog; `tags`: free labels (both absent on older complaints). */
+  resolution: { summary: string; by: string; cause?: string | null; tags?: string[] } | null;
   cancellation: { reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string; by: string } | null;
   reopenCount: number;
   notes: Note[];
@@ -125,6 +129,10 @@ export interface ComplaintState {
   csatRequestedAt: number | null;
   windows: { reopenWindowMinutes: number; confirmationWindowMinutes: number };
   sla: SlaState | null;
+  /** The service area matched at intake, frozen (absent on complaints older than service areas). */
+  serviceArea?: ServiceAreaRef | null;
+  /** Times the complaint changed hands: transfers and escalation reassignments (absent on older complaints = 0). */
+  transferCount?: number;
 }
 
 export type ComplaintCommand =
