@@ -6,7 +6,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import { ErrorCode } from '../domain/errors';
+import { DomainError, ErrorCode } from '../domain/errors';
 import { VersionConflictError } from '../db/catalog';
 import type { Logger } from '../logger';
 
@@ -53,7 +53,24 @@ const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.SELF_APPROVAL_FORBIDDEN]: 403,
   [ErrorCode.ALREADY_SIGNED]: 409,
   [ErrorCode.GOAL_NOT_MET]: 409,
+  [ErrorCode.VALIDATION_FAILED]: 400,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.VERSION_CONFLICT]: 409,
+  [ErrorCode.UNKNOWN_USER]: 422,
+  [ErrorCode.USER_CANNOT_ACT]: 422,
+  [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
+  [ErrorCode.METRIC_BOUND]: 422,
+  [ErrorCode.INSUFFICIENT_DATA]: 422,
 };
+
+const TITLE_OF_STATUS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' };
+
+/** A use case's refusal (src/services throw DomainError: a code and the facts) as a problem. */
+function domainProblem(err: DomainError): HttpProblem {
+  const status = STATUS_OF_CODE[err.code] ?? 422;
+  return new HttpProblem(status, TITLE_OF_STATUS[status] ?? 'Unprocessable Content', err.message, { ...err.details, code: err.code });
+}
 
 export function fieldErrors(err: z.ZodError): FieldError[] {
   const join = (path: PropertyKey[]) => path.map(String).join('.') || '(root)';
@@ -75,6 +92,7 @@ function isUnavailable(err: unknown): boolean {
 
 export function toProblem(err: unknown): HttpProblem | null {
   if (err instanceof HttpProblem) return err;
+  if (err instanceof DomainError) return domainProblem(err);
   if (err instanceof z.ZodError) return new HttpProblem(400, 'Bad Request', 'the request is invalid', { code: 'VALIDATION_FAILED', errors: fieldErrors(err) });
   const e = err as { type?: string; status?: number; message?: string };
   // body-parser errors

@@ -27,6 +27,25 @@ export const ErrorCode = {
   ALREADY_SIGNED: 'ALREADY_SIGNED',
   /** Standardizing needs a check report showing the goal met. */
   GOAL_NOT_MET: 'GOAL_NOT_MET',
+  // Refusals of use cases (src/services), mapped to HTTP statuses by src/api/problem.ts.
+  /** Input breaks a rule checked by a use case; `details.errors` lists `{ path, message }` per field. */
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  /** The object named does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** The request conflicts with the current state of the object. */
+  CONFLICT: 'CONFLICT',
+  /** Someone saved a newer version first (versioned catalogs). */
+  VERSION_CONFLICT: 'VERSION_CONFLICT',
+  /** The request refers to a user that does not exist; `details.errors` names the fields. */
+  UNKNOWN_USER: 'UNKNOWN_USER',
+  /** The request names a user whose role may not do what the object would need of them. */
+  USER_CANNOT_ACT: 'USER_CANNOT_ACT',
+  /** An Idempotency-Key was reused with a different request. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** A measurement was sent by hand for a metric bound to live data. */
+  METRIC_BOUND: 'METRIC_BOUND',
+  /** There is not enough data for the computation asked (too few periods, no volume...). */
+  INSUFFICIENT_DATA: 'INSUFFICIENT_DATA',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -35,7 +54,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export class DomainError extends Error {
   override name = 'DomainError';
   constructor(
-    readonly code: ErrorCode,
+    readonly code: ErrorCode | (string & {}),
     message: string,
     /** Machine-readable specifics (e.g. `missing` artefacts), passed on to API clients. */
     readonly details?: Record<string, unknown>,
