@@ -1,5 +1,6 @@
 import type { Actor, Role } from './actors';
 import { SYSTEM_ACTOR } from './actors';
+import type { KpiBinding } from './kpi';
 import {
   type CheckReport,
   type DataInput,
@@ -84,6 +85,29 @@ export interface EvidenceLinks {
   complaintIds: string[];
   complaintCategory: string | null;
   spcSignal: SpcSignalRef | null;
+  /** Evidence gathered from the data (a trigger's signal, as it was), newest last; absent on older cycles. */
+  items?: EvidenceItem[];
+}
+
+/** One piece of evidence from the data: what a trigger saw, frozen when it saw it. */
+export interface EvidenceItem {
+  /** Unique per cycle (e.g. `${triggerId}:${period}`): the same signal is never added twice. */
+  key: string;
+  at: number;
+  source: { triggerId: string; version: number } | null;
+  kind: 'spc' | 'threshold' | 'pareto';
+  /** One sentence: which KPI, which periods, the numbers. */
+  summary: string;
+  /** The chart points or Pareto table as they were. */
+  data: unknown;
+  /** A sample of the complaints behind it. */
+  complaintIds: string[];
+}
+
+/** A cycle metric bound to a KPI of the live complaint data (src/domain/kpi.ts), measured each period. */
+export interface BoundMetric extends KpiBinding {
+  /** The area's time zone: periods end at its midnight. */
+  timeZone: string;
 }
 
 /** What a cycle is about and who runs it: given at creation, carried in its state. */
@@ -100,6 +124,10 @@ export interface CycleDefinition {
   evidence: EvidenceLinks;
   settings: CycleSettings;
   createdBy: Actor;
+  /** The KPI the metric is bound to; null/absent = measurements are entered by hand. */
+  binding?: BoundMetric | null;
+  /** The improvement trigger that opened the cycle, if one did. */
+  origin?: { triggerId: string; version: number; subject: string } | null;
 }
 
 export interface CycleIntake extends CycleDefinition {
@@ -107,6 +135,8 @@ export interface CycleIntake extends CycleDefinition {
   receivedAt?: number;
   /** A cycle opened automatically from another cycle's control signal. */
   parentCycleId?: string;
+  /** Measurements of a bound metric taken from the data before the cycle opened (its baseline). */
+  baselineMeasurements?: { period: string; value: number; sampleSize?: number; at: number }[];
 }
 
 export interface Measurement {
@@ -120,6 +150,8 @@ export interface Measurement {
   /** The phase, or `effectiveness_check` / `monitoring` after the project's last gate. */
   stage: Phase | 'effectiveness_check' | 'monitoring';
   iteration: number;
+  /** Bound metrics: the KPI period this measurement is (one per period); absent for measurements entered by hand. */
+  period?: string | null;
 }
 
 export interface ActionItem {
