@@ -434,6 +434,27 @@ const triggerStatusSchema = new Schema(
   { ...opts, collection: 'trigger_status' },
 );
 
+/**
+ * Every signal a trigger acted on (a cycle opened, or evidence added to the open one), for the quality
+ * reviews' "signals since the last review". `_id` = `${triggerId}|${subject}|${period}`: one per signal.
+ */
+const triggerEventSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    triggerId: { type: String, required: true },
+    triggerVersion: { type: Number, required: true },
+    areaId: { type: String, required: true },
+    subject: { type: String, required: true },
+    period: { type: String, required: true },
+    outcome: { type: String, enum: ['opened', 'evidence_added'], required: true },
+    cycleId: { type: String, required: true },
+    summary: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { ...opts, collection: 'trigger_events' },
+);
+triggerEventSchema.index({ areaId: 1 });
+
 /** Read model of quality reviews (one workflow each), version-guarded. `_id` = review id. */
 const qualityReviewSchema = new Schema(
   {
@@ -480,6 +501,7 @@ export type KpiDirtyDoc = InferSchemaType<typeof kpiDirtySchema>;
 export type ImprovementTriggerDoc = InferSchemaType<typeof improvementTriggerSchema>;
 export type TriggerStatusDoc = InferSchemaType<typeof triggerStatusSchema>;
 export type QualityReviewDoc = InferSchemaType<typeof qualityReviewSchema>;
+export type TriggerEventDoc = InferSchemaType<typeof triggerEventSchema>;
 
 export interface Models {
   connection: Connection;
@@ -504,6 +526,7 @@ export interface Models {
   ImprovementTrigger: Model<ImprovementTriggerDoc>;
   TriggerStatus: Model<TriggerStatusDoc>;
   QualityReview: Model<QualityReviewDoc>;
+  TriggerEvent: Model<TriggerEventDoc>;
 }
 
 /**
@@ -540,6 +563,7 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     ImprovementTrigger: connection.model('ImprovementTrigger', improvementTriggerSchema),
     TriggerStatus: connection.model('TriggerStatus', triggerStatusSchema),
     QualityReview: connection.model('QualityReview', qualityReviewSchema),
+    TriggerEvent: connection.model('TriggerEvent', triggerEventSchema),
   };
   for (const model of Object.values(models)) {
     if (model === connection) continue;
