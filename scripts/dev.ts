@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ENV_VARS, loadConfig } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../src/db/seed';
+import { seedDemoHistory } from './demo-history';
 import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -138,6 +139,8 @@ async function main(): Promise<void> {
   const config = loadConfig(env);
   const models = await connectDatabase(config.mongo.uri);
   await seedDemoData(models, config.secrets.apiKeyPepper);
+  const history = await seedDemoHistory(models);
+  if (history.written) console.log(`demo history: ${history.complaints} closed complaints and service volume from ${history.from} to ${history.to} (scripts/demo-history.ts)`);
   await models.connection.close();
 
   const worker = run('worker', 'worker/main.ts', env);
