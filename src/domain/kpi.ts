@@ -178,6 +178,8 @@ export interface KpiCell {
   firstResponse: Tally;
   nextResponse: Tally;
   resolution: Tally;
+  /** Complaints whose SLA outcome is known: resolved, or breached (a breach stays recorded whatever follows). */
+  settled: number;
   /** Complaints with at least one breach. */
   withBreach: number;
   breaches: number;
@@ -199,6 +201,7 @@ export function emptyCell(): KpiCell {
     firstResponse: { decided: 0, met: 0 },
     nextResponse: { decided: 0, met: 0 },
     resolution: { decided: 0, met: 0 },
+    settled: 0,
     withBreach: 0,
     breaches: 0,
     escalations: 0,
@@ -233,6 +236,7 @@ export function addFact(cell: KpiCell, f: ComplaintFact): KpiCell {
   cell.nextResponse.decided += f.nextResponse.decided;
   cell.nextResponse.met += f.nextResponse.met;
   if (f.breaches > 0) cell.withBreach += 1;
+  if (f.breaches > 0 || f.resolved) cell.settled += 1;
   cell.breaches += f.breaches;
   cell.escalations += f.escalations;
   cell.transfers += f.transfers;
@@ -267,6 +271,7 @@ export function mergeCells(cells: readonly KpiCell[]): KpiCell {
       out[k].decided += c[k].decided;
       out[k].met += c[k].met;
     }
+    out.settled += c.settled ?? 0;
     out.withBreach += c.withBreach;
     out.breaches += c.breaches;
     out.escalations += c.escalations;
@@ -336,7 +341,8 @@ const DEFINITIONS = define([
   { id: 'first_response_attainment', label: 'First-response SLA attainment', unit: 'share', better: 'higher', chart: 'p', measure: (c) => share(c.firstResponse.met, c.firstResponse.decided) },
   { id: 'next_response_attainment', label: 'Next-response SLA attainment', unit: 'share', better: 'higher', chart: 'p', measure: (c) => share(c.nextResponse.met, c.nextResponse.decided) },
   { id: 'resolution_attainment', label: 'Resolution SLA attainment', unit: 'share', better: 'higher', chart: 'p', measure: (c) => share(c.resolution.met, c.resolution.decided) },
-  { id: 'breach_rate', label: 'Share of complaints with an SLA breach', unit: 'share', better: 'lower', chart: 'p', measure: (c) => share(c.withBreach, c.complaints) },
+  // Out of settled complaints only, like attainment counts decided clocks: an open complaint may still breach.
+  { id: 'breach_rate', label: 'Share of complaints with an SLA breach', unit: 'share', better: 'lower', chart: 'p', measure: (c) => share(c.withBreach, c.settled) },
   { id: 'first_response_median_minutes', label: 'First-response time, median', unit: 'business minutes', better: 'lower', chart: 'imr', measure: (c) => plain(medianOf(c.firstResponseMinutes)) },
   { id: 'first_response_p90_minutes', label: 'First-response time, 90th percentile', unit: 'business minutes', better: 'lower', chart: 'imr', measure: (c) => plain(quantile(c.firstResponseMinutes, 0.9)) },
   { id: 'first_response_mean_minutes', label: 'First-response time, mean', unit: 'business minutes', better: 'lower', chart: 'imr', measure: (c) => plain(meanOf(c.firstResponseMinutes)) },
