@@ -16,9 +16,11 @@
  * same day gives the same data. Every complaint goes through the real
  * reducer (src/domain/complaint.ts) at its historical instants and is stored
  * by the real persistence activity (audit chain, read model, KPI fact), as
- * an import would; none has a workflow, so every one of them is closed before
- * now (the last days' complaints are closed early for that). Idempotent: a
- * marker in `migrations` records that the history was written.
+ * an import would; none has a workflow, so every one of them is closed by
+ * the end of the last day (the last days' complaints are closed early for
+ * that). Idempotent: a marker in `migrations` records that the history was
+ * written, and a rerun on the same day (after an interrupted first run)
+ * writes the very same records.
  */
 import { createComplaintActivities } from '../activities/complaint';
 import type { Actor } from '../src/domain/actors';
@@ -33,6 +35,7 @@ import { type Models, insertIfAbsent } from '../src/db/models';
 const MARKER = 'demo_history_v1';
 export const DEMO_HISTORY_WEEKS = 13;
 const SHIFT_FROM_WEEK = 9;
+const STORE_CONCURRENCY = 8;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -187,6 +190,16 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
   const rnd = mulberry32(opts.seed ?? 20261129);
   let complaints = 0;
   const days = daysBetween(from, to);
+  // Every complaint is closed by the end of the last day (a rerun on the same day writes the very same records).
+  const closedBy = zonedMidnight(addDays(to, 1), timeZone) - MINUTE;
+  // Drawn in order (the generator is sequential), stored a few at a time: each store is independent and idempotent.
+  const pending: { state: ComplaintState; transitions: Transition[] }[] = [];
+  const store = async () => {
+    const batch = pending.splice(0);
+    for (let i = 0; i < batch.length; i += STORE_CONCURRENCY) {
+      await Promise.all(batch.slice(i, i + STORE_CONCURRENCY).map(({ state, transitions }) => activities.recordTransitions({ state, transitions: transitions.map((t) => ({ ...t, notifications: [] })) })));
+    }
+  };
   for (const [areaId, story] of Object.entries(STORIES)) {
     const area = areas.get(areaId)!;
     const ref = areaRef(area, calendars.get(area.calendarId)?.timeZone ?? timeZone);
@@ -201,11 +214,11 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
       for (let n = 0; n < count; n++) {
         const receivedAt = midnight + (8 * 60 + Math.floor(rnd() * 10 * 60)) * MINUTE;
         const id = `c_demo_${areaId}_${day.replace(/-/g, '')}_${n}`;
-        const { state, transitions } = await historicalComplaint(activities, rnd, { id, story, shifted, receivedAt, now, ref });
-        await activities.recordTransitions({ state, transitions: transitions.map((t) => ({ ...t, notifications: [] })) });
+        pending.push(await historicalComplaint(activities, rnd, { id, story, shifted, receivedAt, closedBy, ref }));
         complaints++;
       }
     }
+    await store();
     await insertIfAbsent(models.ServiceVolume, volumes);
   }
   await migrations.updateOne({ _id: MARKER }, { $set: { at: new Date(now), complaints } }, { upsert: true });
@@ -216,7 +229,7 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
 async function historicalComplaint(
   activities: ReturnType<typeof createComplaintActivities>,
   rnd: Random,
-  c: { id: string; story: AreaStory; shifted: 0 | 1; receivedAt: number; now: number; ref: ReturnType<typeof areaRef> },
+  c: { id: string; story: AreaStory; shifted: 0 | 1; receivedAt: number; closedBy: number; ref: ReturnType<typeof areaRef> },
 ): Promise<{ state: ComplaintState; transitions: Transition[] }> {
   const channel = pick<Channel>(rnd, [['web', 40], ['email', 25], ['phone', 20], ['chat', 15]]);
   const severity = pick<Severity>(rnd, [['P3', 68], ['P2', 20], ['P4', 10], ['P1', 2]]);
@@ -241,9 +254,8 @@ async function historicalComplaint(
   let state = opened.state;
   const transitions = [...opened.transitions];
   // The last days' complaints are closed early: the history holds no complaint without a workflow still open.
-  const latest = c.now - HOUR;
   let at = c.receivedAt;
-  const step = (minutes: number) => (at = Math.min(latest, at + minutes * MINUTE));
+  const step = (minutes: number) => (at = Math.min(c.closedBy, at + minutes * MINUTE));
   /** Timers due by then fire first (an escalation may have taken the complaint from its owner), then the command. */
   const apply = (command: ComplaintCommand, actor: Actor | (() => Actor)) => {
     const settled = fireDueTimers(state, at);
