@@ -13,6 +13,8 @@ import { type ComplaintState, type Transition, slaStatus } from '../src/domain/c
 import { type Channel, SEVERITIES, type Severity, type SlaPolicySnapshot, type SlaPolicyVersion, selectPolicy } from '../src/domain/sla-policy';
 import { latestCalendars, latestPolicies } from '../src/db/catalog';
 import { complaintRowOf } from '../src/db/complaint-rows';
+import { factDocument, markAreaDaysDirty } from '../src/db/kpi-rollups';
+import { type ComplaintFact, complaintFact } from '../src/domain/kpi';
 
 export interface ComplaintActivityDeps extends NotificationDeps {
   models: Models;
@@ -54,6 +56,7 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     // The row first: once the document shows a version, lists filter on that version or a newer one
     // (a list may briefly show a row's item at the previous version, never miss the item).
     await writeReadModel(models.ComplaintRow, state.complaintId, state.version, complaintRowOf(doc));
+    await writeComplaintFact(models, complaintFact(state));
     await writeReadModel(models.Complaint, state.complaintId, state.version, doc);
   }
 
@@ -61,6 +64,17 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
 }
 
 export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;
+
+/**
+ * Stores a complaint's KPI fact (version-guarded like the read model), then
+ * marks its area-day dirty so the rollups are recomputed. The mark comes after
+ * the fact and is made on every call, also when the fact was already stored:
+ * a retry after a crash between the two still marks the day.
+ */
+export async function writeComplaintFact(models: Models, fact: ComplaintFact): Promise<void> {
+  await writeReadModel(models.ComplaintFact, fact.complaintId, fact.version, factDocument(fact));
+  await markAreaDaysDirty(models, [{ areaId: fact.areaId, day: fact.day }]);
+}
 
 /** The `complaints` read-model document of a state (also what the benchmark stores, so its documents are real ones). */
 export function complaintDocument(state: ComplaintState) {
@@ -75,6 +89,7 @@ export function complaintDocument(state: ComplaintState) {
     ownerId: state.ownerId,
     firstResponderId: state.firstResponderId,
     queue: state.queue,
+    areaId: state.serviceArea?.areaId ?? null,
     createdAt: new Date(state.createdAt),
     updatedAt: new Date(state.updatedAt),
     resolvedAt: state.resolvedAt === null ? null : new Date(state.resolvedAt),

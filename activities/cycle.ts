@@ -2,10 +2,15 @@
  * Activities of the improvement-cycle workflow: only I/O, each idempotent.
  * Audit events and outbox messages are keyed by (cycle, version, index);
  * measurements by (cycle, seq); the read model only moves forward in version.
+ * `measureBoundKpi` only reads (the KPI store, through the analytics service).
  */
-import type { CycleState, CycleTransition, Measurement } from '../src/domain/cycle';
+import { type CycleState, type CycleTransition, type Measurement, isCycleClosed } from '../src/domain/cycle';
 import { insertIfAbsent } from '../src/db/models';
+import type { MeasureBoundKpiInput, MeasureBoundKpiResult } from '../src/contracts/cycle';
 import { cycleParticipants } from '../src/domain/access';
+import { periodEndsAt } from '../src/domain/cycle-binding';
+import { KPIS, periodBounds } from '../src/domain/kpi';
+import { createAnalyticsService } from '../src/services/analytics';
 import { type NotificationDeps, createNotificationDelivery } from './notifications';
 import { recordAuditAndOutbox, writeReadModel } from './records';
 
@@ -43,6 +48,10 @@ export function createCycleActivities(deps: CycleActivityDeps) {
       gateStatus: s.gate.status,
       measurementCount: input.measurementCount,
       parentCycleId: s.parentCycleId,
+      boundAreaId: s.binding?.areaId ?? null,
+      boundDimension: s.binding?.filter?.dimension ?? null,
+      boundValue: s.binding?.filter?.value ?? null,
+      active: !isCycleClosed(s),
       participants: cycleParticipants(s),
       createdAt: new Date(s.createdAt),
       updatedAt: new Date(s.updatedAt),
@@ -52,7 +61,35 @@ export function createCycleActivities(deps: CycleActivityDeps) {
     return { outboxIds };
   }
 
-  return { recordCycleTransitions, deliverNotifications: createNotificationDelivery(deps) };
+  const analytics = createAnalyticsService({ models });
+
+  /**
+   * A bound metric's value for each KPI period asked, from the KPI series
+   * (the same figures as GET /analytics/kpis). Periods without data (the KPI
+   * undefined: no complaint, no decided clock) are left out. A share brings
+   * its n as `sampleSize` (p chart: x of n). `at` is the period's end.
+   */
+  async function measureBoundKpi({ binding, periods }: MeasureBoundKpiInput): Promise<MeasureBoundKpiResult> {
+    if (periods.length === 0) return [];
+    const sorted = [...new Set(periods)].sort();
+    const series = await analytics.kpiSeries({
+      kpi: binding.kpi,
+      areaId: binding.areaId,
+      filter: binding.filter,
+      period: binding.period,
+      from: periodBounds(sorted[0]!, binding.period).first,
+      to: periodBounds(sorted[sorted.length - 1]!, binding.period).last,
+    });
+    const wanted = new Set(sorted);
+    const shares = KPIS[binding.kpi].chart === 'p';
+    return series.points.flatMap((p) =>
+      wanted.has(p.period) && p.value !== null
+        ? [{ period: p.period, value: p.value, at: periodEndsAt(p.period, binding.period, binding.timeZone), ...(shares && p.n !== null ? { sampleSize: p.n } : {}) }]
+        : [],
+    );
+  }
+
+  return { recordCycleTransitions, measureBoundKpi, deliverNotifications: createNotificationDelivery(deps) };
 }
 
 export type CycleActivities = ReturnType<typeof createCycleActivities>;

@@ -1,11 +1,15 @@
 import { createComplaintActivities, type ComplaintActivityDeps } from './complaint';
 import { createCycleActivities } from './cycle';
 import { type AuditActivityDeps, createAuditActivities } from './audit';
+import { createReviewActivities } from './review';
+import { createTriggerActivities } from './analytics';
 
 export { createComplaintActivities, type ComplaintActivities, type ComplaintActivityDeps } from './complaint';
 export { createCycleActivities, type CycleActivities } from './cycle';
+export { createReviewActivities, type ReviewActivities } from './review';
+export { createTriggerActivities, type TriggerActivities } from './analytics';
 
 /** Every activity the worker registers (deliverNotifications is shared). */
 export function createActivities(deps: ComplaintActivityDeps & Pick<AuditActivityDeps, 'signer'>) {
-  return { ...createComplaintActivities(deps), ...createCycleActivities(deps), ...createAuditActivities(deps) };
+  return { ...createComplaintActivities(deps), ...createCycleActivities(deps), ...createAuditActivities(deps), ...createReviewActivities(deps), ...createTriggerActivities(deps) };
 }

@@ -28,8 +28,8 @@ return async function deliverNotifications(input: { outboxIds: string[] }): Prom
   const failures: string[] = [];
   let delivered = 0;
   for (const msg of messages) {
-    // The entity field is complaintId or cycleId, whichever the message is about.
-    const entity = msg.complaintId ? { complaintId: msg.complaintId } : { cycleId: msg.cycleId };
+    // The entity field is complaintId, cycleId or reviewId, whichever the message is about.
+    const entity = msg.complaintId ? { complaintId: msg.complaintId } : msg.reviewId ? { reviewId: msg.reviewId } : { cycleId: msg.cycleId };
     const body = JSON.stringify({ id: msg._id, type: msg.type, ...entity, recipients: msg.recipients, data: msg.data, createdAt: msg.createdAt });
     const signature = createHmac('sha256', deps.webhookSecret).update(body).digest('hex');
     const pendingUrls = deps.webhookUrls.filter((u) => !msg.deliveredTo.includes(u));

@@ -22,7 +22,7 @@ export interface RecordedTransition {
 }
 
 export interface EntityRef {
-  entityType: 'complaint' | 'cycle';
+  entityType: 'complaint' | 'cycle' | 'review';
   entityId: string;
   /** Audit stream, one per workflow entity, e.g. `complaint:c_123`. */
   stream: string;
@@ -41,7 +41,7 @@ export const auditEventId = (stream: string, seq: number) => `${stream}:${seq}`;
  */
 export async function recordAuditAndOutbox(models: Models, ref: EntityRef, transitions: RecordedTransition[]): Promise<{ outboxIds: string[] }> {
   await appendAuditEvents(models, ref, transitions);
-  const entityField = ref.entityType === 'complaint' ? 'complaintId' : 'cycleId';
+  const entityField = ({ complaint: 'complaintId', cycle: 'cycleId', review: 'reviewId' } as const)[ref.entityType];
   const outbox = transitions.flatMap((t) =>
     t.notifications.map((n, i) => ({
       _id: outboxId(ref.entityId, t.version, i),

@@ -26,6 +26,9 @@
  *   audit    (FerretDB only, first) events verified per second vs a bare cursor read of the same events
  *   scale    (own database, before any workflow runs) queue page, single read, persistence write at
  *            growing history, API vs the same queries bare (bench/read-scale.ts)
+ *   kpi      (own database, before any workflow runs) 12-month weekly KPI series and cause Pareto over
+ *            BENCH_KPI_SIZES [10000,100000] complaint facts, BENCH_KPI_REPS [7] runs: service and API vs
+ *            a bare read of the rollups they need (bench/kpi-scale.ts; alone: npx tsx bench/kpi.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +52,8 @@ import { type CalendarCost, measureAddBusinessMs } from './calendar-cost';
 import { type PoolResult, apiIntake, bareIntake, complaintBody, rate, runPool } from './load';
 import { measureIntakeLatency, waitForIds } from './read-model';
 import { measureReadScale, scaleReport } from './read-scale';
+import { type KpiScaleStep, kpiScaleReport, measureKpiScale } from './kpi-scale';
+import { kpiSettingsFromEnv } from './kpi';
 import { fmt, median, percentile, section, sleep, table } from './stats';
 import { intakeBreakdown, waitForTimerWait } from './history';
 import { cpuMsOf, effectiveCacheSize, spawnWorker, treeRss, workerEnv } from './worker-process';
@@ -268,6 +273,15 @@ async function main(): Promise<string> {
     settings: S.scale,
     progress,
   });
+
+  // ------------------------------------------------- 8. KPIs at scale
+  // Its own store too, before the workflows load the machine.
+  const kpiCfg = mkConfig(`bench-kpi-${runId}`, `bench_kpi_${runId}`);
+  const kpiModels = await connectDatabase(kpiCfg.mongo.uri);
+  onCleanup('kpi mongo connection', () => kpiModels.connection.close());
+  await seedDemoData(kpiModels, secrets.apiKeyPepper);
+  const kpiUrl = await startApi(kpiCfg, kpiModels, apiClient);
+  const kpiSteps: KpiScaleStep[] = await measureKpiScale({ models: kpiModels, api: { url: kpiUrl, key: supervisorUser.key }, settings: kpiSettingsFromEnv(), progress });
 
   // ---------------------------------------------------------- 2. intake
   const intakeUrl = await startApi(intakeCfg, models, apiClient);
@@ -496,10 +510,17 @@ async function main(): Promise<string> {
       ...scaleReport(scale),
     ]),
   );
-  // 8. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
+  report.push(
+    section('8. KPIs at scale: 12-month series and Pareto, service and API vs a bare read of the rollups they need (medians)', [
+      ['data', 'complaint facts as the persistence activity writes them; 12 months, 2 areas (Paris, New York), 6 categories, 4 channels, 20 agents, 6 causes per area'],
+      ['bare', 'the rollup documents of the series through the raw mongodb driver (equality on `series`), no parsing'],
+      ...kpiScaleReport(kpiSteps),
+    ]),
+  );
+  // 9. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
   progress('fault recovery: each process killed once while updates are in flight');
   const { runFaultSection } = await import('./fault');
-  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 8));
+  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 9));
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);
   return report.join('\n');
 }

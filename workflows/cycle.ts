@@ -3,9 +3,13 @@
  * waits: the rules are the pure reducer in src/domain/cycle.ts, every write is
  * an activity. The loop sleeps until the next timer (action reminders and
  * escalations, the cycle deadline, the end of the effectiveness window, the
- * end of a Control monitoring period), opens linked cycles a regression asks
+ * end of a Control monitoring period, the end of a bound metric's KPI period),
+ * measures bound metrics from the data, opens linked cycles a regression asks
  * for, and continues as new for each iteration and whenever the history grows
  * long, carrying the whole state (measurements included).
+ *
+ * An unbound cycle issues exactly the commands it did before bound metrics
+ * existed (no measuring activity, no extra timer): recorded histories replay.
  */
 import {
   ParentClosePolicy,
@@ -20,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CycleActivities } from '../activities';
-import { type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../src/contracts/cycle';
+import { type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleSignals, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../src/contracts/cycle';
 import { cycleSearchAttributes as SA } from '../src/contracts/search-attributes';
 import {
   type CycleApplied,
@@ -29,10 +33,12 @@ import {
   type CycleTransition,
   applyCycleCommand,
   applyCycleEvent,
+  duePeriods,
   fireDueCycleTimers,
   isCycleClosed,
   linkedCycleIntake,
   nextCycleTimerAt,
+  nextMeasurementAt,
   openCycle,
 } from '../src/domain/cycle';
 import { DomainError, ErrorCode } from '../src/domain/errors';
@@ -42,6 +48,11 @@ import { createRequestLog } from './request-log';
 
 const { recordCycleTransitions } = proxyActivities<CycleActivities>(PERSISTENCE_ACTIVITY);
 const { deliverNotifications } = proxyActivities<CycleActivities>(DELIVERY_ACTIVITY);
+/** A read of the KPI store: retried until the store answers (the cycle waits; its handlers keep working). */
+const { measureBoundKpi } = proxyActivities<CycleActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
 
 /** Default history bound; Temporal's own continue-as-new suggestion applies too. */
 export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
@@ -79,6 +90,11 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
 
   // Queued before any update handler can run, so the creation is always persisted first.
   const created = opened ? persist(opened) : Promise.resolve();
+
+  // Evidence a trigger found again while the cycle is open (once per item key).
+  setHandler(cycleSignals.addEvidence, async ({ item }) => {
+    await persist(applyCycleEvent(state, { type: 'evidence_added', item }, Date.now()));
+  });
 
   // An iteration starts a new run: retried requests are recognised across runs (see createRequestLog).
   const requests = createRequestLog(input.appliedRequestIds);
@@ -133,6 +149,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
     } else if (wakeAt > Date.now()) {
       await condition(() => state.version !== seen, wakeAt - Date.now());
     }
+    // Not even an await for an unbound cycle: its commands stay exactly as recorded.
+    if (state.binding) await measureDuePeriods();
     await persist(fireDueCycleTimers(state, Date.now()));
   }
 
@@ -140,6 +158,22 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
   await condition(allHandlersFinished);
   await persister.settled();
   return state;
+
+  /**
+   * Measures the bound metric's KPI periods that are due (none for an unbound
+   * cycle: then nothing is scheduled). Timers that fell due before the first
+   * of them fire first, so after an outage a Control period closes with the
+   * measurements that belonged to it.
+   */
+  async function measureDuePeriods(): Promise<void> {
+    const binding = state.binding;
+    const periods = duePeriods(state, Date.now());
+    if (!binding || periods.length === 0) return;
+    await persist(fireDueCycleTimers(state, nextMeasurementAt(state)!));
+    if (isCycleClosed(state)) return;
+    const measurements = await measureBoundKpi({ binding, periods });
+    await persist(applyCycleEvent(state, { type: 'bound_measurements_collected', measurements, periods }, Date.now()));
+  }
 
   /** Starts every linked cycle a regression asked for; a start that already happened (before a crash or continue-as-new) counts. */
   async function openLinkedCycles(): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ROLES } from '../domain/actors';
+import { AUDIT_ENTITY_TYPES, type AuditFilters } from '../services/audit-search';
 import { idString } from './schemas';
 
 const isoDate = z.iso.datetime();
@@ -13,12 +14,10 @@ const isoDate = z.iso.datetime();
 /** An instant with an explicit offset (`Z` or `+02:00`), so a bound never depends on the server's time zone. */
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
-export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle'] as const;
-
 const auditFilterFields = {
   stream: z
     .string()
-    .regex(/^(complaint|cycle):[A-Za-z0-9_-]{1,64}$/, 'must be complaint:<id> or cycle:<id>')
+    .regex(/^((complaint|cycle):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id> or review:<id>')
     .optional(),
   entityType: z.enum(AUDIT_ENTITY_TYPES).optional(),
   entityId: idString.optional(),
@@ -31,6 +30,11 @@ const auditFilterFields = {
   from: instant.optional().describe('business time, inclusive (ISO 8601 with offset)'),
   to: instant.optional().describe('business time, exclusive (ISO 8601 with offset)'),
 };
+
+// The service's AuditFilters is what these fields parse to: `satisfies` below checks each type, and this
+// checks the names both ways, so a filter parsed here but unknown to the service does not compile.
+type ParsedFilters = z.output<z.ZodObject<typeof auditFilterFields>>;
+const _sameFilterNames: [keyof ParsedFilters, keyof AuditFilters] extends [keyof AuditFilters, keyof ParsedFilters] ? true : never = true;
 
 /** The range must not be empty: `from` strictly before `to`. */
 function checkRange(q: { from?: Date; to?: Date }, ctx: z.RefinementCtx) {
@@ -49,17 +53,16 @@ export const auditSearchQuery = z
       .optional()
       .describe('nextCursor of the previous page'),
   })
-  .superRefine(checkRange);
+  .superRefine(checkRange) satisfies z.ZodType<AuditFilters & { limit: number; cursor?: string }>;
 
 export const auditExportQuery = z
   .strictObject({
     format: z.enum(['ndjson', 'csv']).default('ndjson'),
     ...auditFilterFields,
   })
-  .superRefine(checkRange);
+  .superRefine(checkRange) satisfies z.ZodType<AuditFilters & { format: 'ndjson' | 'csv' }>;
 
 export type AuditSearchQuery = z.output<typeof auditSearchQuery>;
-export type AuditFilters = Omit<AuditSearchQuery, 'limit' | 'cursor'>;
 
 export const auditEventView = z.object({
   id: z.string().describe('`<stream>:<seq>`'),

@@ -1,16 +1,19 @@
 /**
- * API-key authentication. Keys are stored only as HMAC-SHA256(pepper, key);
- * the lookup result is cached briefly per process so the hot path (intake)
- * does not pay a database round trip per request. A revoked key stops working
- * within AUTH_CACHE_TTL_MS.
+ * API-key authentication. Keys are stored only as HMAC-SHA256(pepper, key)
+ * (src/services/api-keys.ts); the lookup result is cached briefly per process
+ * so the hot path (intake) does not pay a database round trip per request. A
+ * revoked key stops working within AUTH_CACHE_TTL_MS.
  */
-import { createHmac, randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Actor, Role } from '../domain/actors';
 import { DEFAULT_QUEUE, type Principal } from '../domain/access';
 import { ROLES } from '../domain/actors';
-import { type Models, insertIfAbsent } from '../db/models';
+import type { Models } from '../db/models';
+import { hashApiKey } from '../services/api-keys';
 import { problems } from './problem';
+
+// Key hashing and issuing live with the use cases; re-exported for the scripts and tests that import them from here.
+export { generateApiKey, hashApiKey, issueApiKey } from '../services/api-keys';
 
 export const AUTH_CACHE_TTL_MS = 30_000;
 
@@ -23,45 +26,6 @@ declare module 'express-serve-static-core' {
   interface Request {
     user?: AuthUser;
   }
-}
-
-export function hashApiKey(pepper: string, key: string): string {
-  return createHmac('sha256', pepper).update(key).digest('hex');
-}
-
-export function generateApiKey(): string {
-  return `ql_${randomBytes(24).toString('base64url')}`;
-}
-
-/** Stores a key for a user; returns the key (shown once). Idempotent for a given key. */
-/**
- * Stores a key for a user and returns it with its public id; the key itself
- * is never stored (shown once). Idempotent for a given key.
- */
-export async function issueApiKey(
-  models: Models,
-  pepper: string,
-  userId: string,
-  opts: { key?: string; expiresAt?: Date | null; label?: string | null; issueRequestId?: string | null } = {},
-): Promise<{ key: string; keyId: string }> {
-  const key = opts.key ?? generateApiKey();
-  const hash = hashApiKey(pepper, key);
-  // The public id is derived from the hash, so a retried issue of the same key finds the same record.
-  const keyId = `k_${hash.slice(0, 16)}`;
-  await insertIfAbsent(models.ApiKey, [
-    {
-      _id: hash,
-      keyId,
-      userId,
-      label: opts.label ?? null,
-      prefix: key.slice(0, 8),
-      createdAt: new Date(),
-      expiresAt: opts.expiresAt ?? null,
-      revokedAt: null,
-      issueRequestId: opts.issueRequestId ?? null,
-    },
-  ]);
-  return { key, keyId };
 }
 
 function bearer(header: string | undefined): string | null {

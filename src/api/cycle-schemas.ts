@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { DIRECTIONS, METRIC_TYPES } from '../domain/cycle-analysis';
 import { CYCLE_STATUSES, CYCLE_TYPES, DMAIC_PHASES, FISHBONE_CATEGORIES, PHASES } from '../domain/cycle';
-import { idString } from './schemas';
+import { DIMENSIONS, KPI_IDS, KPI_PERIODS } from '../domain/kpi';
+import type { NewCycle } from '../services/cycles';
+import { idString, slug } from './schemas';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -16,7 +18,8 @@ const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const cycleIdParams = z.strictObject({ id: idString });
 
-const goal = z.strictObject({
+/** A SMART goal (also the goal of a cycle a quality review's action opens). */
+export const goal = z.strictObject({
   metric: text(200),
   unit: text(50),
   direction: z.enum(DIRECTIONS),
@@ -52,6 +55,20 @@ const settings = z.strictObject({
     .prefault({}),
 });
 
+/** A metric bound to a KPI of the live complaint data; the service checks the area and the goal's fit. */
+const binding = z
+  .strictObject({
+    kpi: z.enum(KPI_IDS).describe('the KPI measured each period (GET /analytics/kpis lists them)'),
+    area: slug.describe('the service area'),
+    dimension: z.enum(DIMENSIONS).optional().describe('narrow the KPI to one value of a dimension (with `value`)'),
+    value: text(200).optional().describe('the dimension value, e.g. a category or a cause code'),
+    period: z.enum(KPI_PERIODS).describe("measured at the end of each period, in the area's time zone"),
+  })
+  .superRefine((b, ctx) => {
+    if (b.dimension !== undefined && b.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'a dimension needs a value' });
+    if (b.value !== undefined && b.dimension === undefined) ctx.addIssue({ code: 'custom', path: ['dimension'], message: 'a value needs a dimension' });
+  });
+
 export const createCycleBody = z.strictObject({
   type: z.enum(CYCLE_TYPES),
   title: text(200),
@@ -69,8 +86,12 @@ export const createCycleBody = z.strictObject({
     })
     .prefault({}),
   settings: settings.prefault({}),
-});
+  binding: binding.optional().describe('bind the metric to live data: measured automatically each period; manual measurements are then refused'),
+}) satisfies z.ZodType<NewCycle>;
 export type CreateCycleBody = z.output<typeof createCycleBody>;
+// `satisfies` checks each field's type against the service's NewCycle; this checks the names both ways,
+// so a field parsed here but unknown to the service does not compile.
+const _sameFieldNames: [keyof CreateCycleBody, keyof NewCycle] extends [keyof NewCycle, keyof CreateCycleBody] ? true : never = true;
 
 export const listCyclesQuery = z.strictObject({
   type: z.enum(CYCLE_TYPES).optional(),
@@ -84,6 +105,8 @@ export const listCyclesQuery = z.strictObject({
 });
 
 export const reportQuery = z.strictObject({ format: z.enum(['json', 'markdown']).default('json') });
+
+export const cycleComplaintsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20).describe('at most this many ids in each list') });
 
 const values = z.array(finite).min(2).max(5000);
 const dataInput = z.discriminatedUnion('kind', [
@@ -129,7 +152,7 @@ export const cycleActionBodies = {
       .min(1)
       .max(50),
   }),
-  set_baseline: z.strictObject({ data: dataInput }),
+  set_baseline: z.strictObject({ data: dataInput.optional().describe('omit on a bound metric: the baseline is its measurements so far (typed data is then refused)') }),
   set_defect_categories: z.strictObject({ categories: z.array(z.strictObject({ category: text(200), count: z.number().int().min(0) })).min(1).max(100) }),
   add_root_cause: z.strictObject({ cause: text(1000) }),
   verify_root_cause: z.strictObject({ rootCauseId: idString, evidence: text(5000) }),
@@ -143,8 +166,13 @@ export const cycleActionBodies = {
     detection: rating,
     recommendedAction: text(1000).optional(),
   }),
-  set_pilot_data: z.strictObject({ data: dataInput }),
-  set_control_plan: z.strictObject({ metric: text(200), improvedData: values, reactionPlan: text(5000), processOwnerId: idString }),
+  set_pilot_data: z.strictObject({ data: dataInput.optional().describe('omit on a bound metric: the pilot is its measurements in Improve (typed data is then refused)') }),
+  set_control_plan: z.strictObject({
+    metric: text(200),
+    improvedData: values.optional().describe('the limits\' basis; may be omitted on a bound metric: its values measured since Improve began'),
+    reactionPlan: text(5000),
+    processOwnerId: idString,
+  }),
 } as const;
 
 // ------------------------------------------------------------------ views
@@ -177,6 +205,42 @@ export const cycleView = z.looseObject({
   signatures: z.array(z.record(z.string(), z.unknown())),
   measurementCount: z.number(),
   statistics: z.record(z.string(), z.unknown()),
+  binding: z
+    .object({ kpi: z.string(), areaId: z.string(), filter: z.object({ dimension: z.string(), value: z.string() }).nullable(), period: z.enum(KPI_PERIODS), timeZone: z.string() })
+    .nullable()
+    .optional()
+    .describe('the KPI the metric is bound to (measured each period from the data; manual measurements refused); null: measured by hand'),
+  origin: z
+    .object({ triggerId: z.string(), version: z.number(), subject: z.string() })
+    .nullable()
+    .optional()
+    .describe('the improvement trigger (and its version) that opened the cycle'),
+  measuredThrough: z.string().nullable().optional().describe('bound metrics: the last KPI period measured, with data or without'),
+  evidence: z
+    .looseObject({
+      complaintIds: z.array(z.string()),
+      items: z
+        .array(z.looseObject({ key: z.string(), at: isoDate, kind: z.string(), summary: z.string(), complaintIds: z.array(z.string()) }))
+        .optional()
+        .describe('evidence from the data (a trigger\'s signal as it was: its chart points or Pareto table and a sample of complaints), newest last'),
+    })
+    .optional(),
 });
 
 export const cycleList = z.object({ items: z.array(cycleView.omit({ measurements: true, statistics: true })), nextCursor: z.string().nullable() });
+
+export const cycleComplaints = z.object({
+  cycleId: z.string(),
+  evidence: z.array(z.string()).describe('the complaint ids the cycle was opened with, then the samples of its evidence items'),
+  live: z
+    .object({
+      areaId: z.string(),
+      filter: z.object({ dimension: z.string(), value: z.string() }).nullable(),
+      from: z.string().describe("first day counted (the day the cycle opened, in the area's time zone)"),
+      to: z.string().describe('last day counted (today, or the day the cycle closed)'),
+      count: z.number().describe('complaints in the bound scope over those days (cancelled ones not counted)'),
+      sample: z.array(z.string()).describe('the newest of them'),
+    })
+    .nullable()
+    .describe('bound metrics only: the complaints in its scope over the cycle\'s life so far'),
+});

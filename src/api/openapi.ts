@@ -9,6 +9,26 @@ const json = (schema: z.ZodType, io: 'input' | 'output') => {
   return s;
 };
 
+/**
+ * A text/csv body (RouteSpec.bodyType 'csv'): the document is text; its columns
+ * are the fields of the `rows` items of the route's body schema, described
+ * with their JSON Schema (each cell is read as text).
+ */
+function csvContent(body: z.ZodType) {
+  const rows = (json(body, 'input') as { properties?: { rows?: { items?: { properties?: Record<string, unknown>; required?: string[] }; maxItems?: number } } }).properties?.rows;
+  const columns = rows?.items?.properties ?? {};
+  const names = Object.keys(columns);
+  return {
+    'text/csv': {
+      schema: {
+        type: 'string',
+        description: `RFC 4180 CSV, header row \`${names.join(',')}\` then one row per record${rows?.maxItems ? ` (at most ${rows.maxItems})` : ''}; errors name \`body.rows.<n>.<column>\` (n counts data rows from 0)`,
+        'x-csv-columns': columns,
+      },
+    },
+  };
+}
+
 export function buildOpenApi(routes: RouteSpec[], info: { version: string; serverUrl?: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -42,7 +62,7 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
         tags: [r.tag],
         ...(r.permission === 'public' ? { security: [] } : { description: describePermission(r.permission) }),
         parameters,
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
+        ...(r.body ? { requestBody: { required: true, content: r.bodyType === 'csv' ? csvContent(r.body) : { 'application/json': { schema: json(r.body, 'input') } } } } : {}),
         responses,
       },
     };

@@ -7,7 +7,6 @@ import { ServiceError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundErr
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { DomainError, ErrorCode } from '../domain/errors';
-import { VersionConflictError } from '../db/catalog';
 import type { Logger } from '../logger';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -62,6 +61,10 @@ const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.IDEMPOTENCY_KEY_REUSED]: 422,
   [ErrorCode.METRIC_BOUND]: 422,
   [ErrorCode.INSUFFICIENT_DATA]: 422,
+  [ErrorCode.ALREADY_EXISTS]: 409,
+  [ErrorCode.USER_DISABLED]: 409,
+  [ErrorCode.SELF_LOCKOUT]: 422,
+  [ErrorCode.KEY_ALREADY_ISSUED]: 409,
 };
 
 const TITLE_OF_STATUS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' };
@@ -101,7 +104,6 @@ export function toProblem(err: unknown): HttpProblem | null {
   if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return new HttpProblem(e.status, 'Bad Request', e.message, { code: 'BAD_REQUEST' });
   if (err instanceof WorkflowNotFoundError) return problems.notFound('not found');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return problems.conflict('already exists', 'ALREADY_EXISTS');
-  if (err instanceof VersionConflictError) return problems.conflict(err.message, 'VERSION_CONFLICT');
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type) {

@@ -3,8 +3,9 @@
  * declaration we get validation, the handler's types and the OpenAPI entry.
  * Handlers receive only parsed values, never the raw request.
  */
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { z } from 'zod';
+import { parseCsvTable } from './csv';
 import type { AuthUser } from './auth';
 import { type Permission, type Resource, type Scope, inScope, scopeOf } from './permissions';
 import { HttpProblem, problems } from './problem';
@@ -42,6 +43,12 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * How the body is sent: `json` (default), or `csv`: `text/csv` with a header
+   * row (up to CSV_BODY_LIMIT), read by src/api/csv.ts into `{ rows: [{ column: text }] }`
+   * that `body` then validates, so a bad cell is reported as `body.rows.<n>.<column>`.
+   */
+  bodyType?: 'json' | 'csv';
   /** Documented request headers (name -> description). */
   headers?: Record<string, string>;
   responses: Record<number, { description: string; schema?: Schema }>;
@@ -53,6 +60,11 @@ export function defineRoute<P extends Schema | undefined, Q extends Schema | und
 }
 
 const NO_QUERY = z.strictObject({});
+
+/** Size limit of a text/csv body (JSON bodies have BODY_LIMIT in app.ts): ten years of daily figures fit easily. */
+export const CSV_BODY_LIMIT = '256kb';
+
+const MEDIA_TYPE = { json: 'application/json', csv: 'text/csv' } as const;
 
 /** Parses every part first and reports all failing fields at once, prefixed by part (`body.customer.id`). */
 function parseRequest(spec: RouteSpec, req: Request) {
@@ -69,12 +81,15 @@ function parseRequest(spec: RouteSpec, req: Request) {
   const query = part('query', spec.query ?? NO_QUERY, { ...(req.query as object) });
   let body: unknown;
   if (spec.body) {
-    const raw = req.body;
+    const raw: unknown = req.body;
+    const mediaType = MEDIA_TYPE[spec.bodyType ?? 'json'];
     const hasBody = (req.headers['content-length'] ?? '0') !== '0' || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is('application/json')) {
-      throw new HttpProblem(415, 'Unsupported Media Type', 'send the body as application/json', { code: 'UNSUPPORTED_MEDIA_TYPE' });
+    if (hasBody && !req.is(mediaType)) {
+      throw new HttpProblem(415, 'Unsupported Media Type', `send the body as ${mediaType}`, { code: 'UNSUPPORTED_MEDIA_TYPE' });
     }
-    body = part('body', spec.body, raw === undefined ? {} : raw);
+    const table = spec.bodyType === 'csv' && typeof raw === 'string' ? parseCsvTable(raw) : null;
+    if (table && !table.ok) issues.push({ code: 'custom', path: ['body', ...table.path], message: table.message, input: undefined });
+    else body = part('body', spec.body, table ? table.value : (raw ?? {}));
   }
   if (issues.length > 0) throw new z.ZodError(issues);
   return { params, query, body };
@@ -112,6 +127,8 @@ declare module 'express-serve-static-core' {
 export function mountRoutes(router: Router, routes: RouteSpec[], guards: { authenticate: RequestHandler; afterAuth?: RequestHandler[] }): void {
   for (const spec of routes) {
     const chain = spec.permission === 'public' ? [] : [guards.authenticate, ...(guards.afterAuth ?? []), authorize(spec.permission)];
+    // Read only once the caller is known to hold the permission; JSON is read app-wide (app.ts).
+    if (spec.bodyType === 'csv') chain.push(express.text({ type: MEDIA_TYPE.csv, limit: CSV_BODY_LIMIT }));
     router[spec.method](spec.path, ...chain, async (req, res, next) => {
       try {
         const { params, query, body } = parseRequest(spec, req);

@@ -6,13 +6,13 @@
  */
 import { z } from 'zod';
 import { ALWAYS_OPEN, WEEKDAYS, calendarProblems } from '../domain/calendar';
-import { STATUSES } from '../domain/complaint';
+import { MAX_RESOLUTION_TAGS, MAX_TAG_LENGTH, STATUSES } from '../domain/complaint';
 import { CHANNELS, ESCALATION_ACTIONS, SEVERITIES, policyProblems } from '../domain/sla-policy';
 import { ROLES } from '../domain/actors';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const idString = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
-const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
+export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const severity = z.enum(SEVERITIES);
@@ -58,7 +58,16 @@ export const actionBodies = {
   customer_replied: z.strictObject({ message: text(5000) }),
   transfer: z.strictObject({ toAgentId: idString, reason: text(1000) }),
   change_severity: z.strictObject({ severity, reason: text(1000) }),
-  resolve: z.strictObject({ summary: text(5000) }),
+  resolve: z.strictObject({
+    summary: text(5000),
+    cause: slug.optional().describe("a code from the cause catalog of the complaint's service area: required when it has one, refused when it has none (422)"),
+    tags: z
+      .array(text(MAX_TAG_LENGTH))
+      .max(MAX_RESOLUTION_TAGS)
+      .refine((tags) => new Set(tags).size === tags.length, 'tags must be distinct')
+      .optional()
+      .describe('free labels'),
+  }),
   reopen: z.strictObject({ reason: text(1000) }),
   close: z.strictObject({ rating: rating.optional(), comment: text(2000).optional() }),
   cancel: z.strictObject({ reason: z.enum(['duplicate', 'withdrawn']), note: text(1000).optional(), duplicateOf: idString.optional() }),
@@ -99,6 +108,16 @@ export const complaintView = z.object({
   resolvedAt: isoDate.nullable(),
   closedAt: isoDate.nullable(),
   reopenCount: z.number(),
+  transferCount: z.number().describe('transfers and escalation reassignments'),
+  serviceArea: z
+    .object({ areaId: z.string(), version: z.number(), name: z.string(), timeZone: z.string(), causes: z.array(z.string()) })
+    .nullable()
+    .describe('the service area matched at intake, kept as it was then (null: none matched)'),
+  resolution: z.object({ summary: z.string(), by: z.string(), cause: z.string().nullable(), tags: z.array(z.string()) }).nullable(),
+  improvementCycles: z
+    .array(z.object({ cycleId: z.string(), title: z.string(), phase: z.string(), status: z.string() }))
+    .optional()
+    .describe('GET /complaints/:id only: open improvement cycles bound to its service area, with no filter or one it matches ("we are fixing this")'),
   notes: z.array(z.object({ seq: z.number(), authorId: z.string(), text: z.string(), visibility: z.string(), at: isoDate })),
   csat: z.object({ rating: z.number(), comment: z.string().optional(), at: isoDate }).nullable(),
   sla: z

@@ -8,8 +8,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
 
-/** The API's view of a complaint: ISO dates, business durations in minutes, live SLA status at `now`. */
-export function complaintToView(s: ComplaintState, now: number): z.infer<typeof complaintView> {
+/**
+ * The API's view of a complaint: ISO dates, business durations in minutes, live SLA status at `now`.
+ * `improvementCycles` (GET /complaints/:id only): the open cycles working on it.
+ */
+export function complaintToView(s: ComplaintState, now: number, extra?: Pick<z.infer<typeof complaintView>, 'improvementCycles'>): z.infer<typeof complaintView> {
   const sla = slaStatus(s, now);
   return {
     id: s.complaintId,
@@ -30,6 +33,9 @@ export function complaintToView(s: ComplaintState, now: number): z.infer<typeof 
     resolvedAt: isoOrNull(s.resolvedAt),
     closedAt: isoOrNull(s.closedAt),
     reopenCount: s.reopenCount,
+    transferCount: s.transferCount ?? 0,
+    serviceArea: s.serviceArea ?? null,
+    resolution: s.resolution && { summary: s.resolution.summary, by: s.resolution.by, cause: s.resolution.cause ?? null, tags: s.resolution.tags ?? [] },
     notes: s.notes.map((n) => ({ ...n, at: iso(n.at) })),
     csat: s.csat ? { rating: s.csat.rating, comment: s.csat.comment, at: iso(s.csat.at) } : null,
     sla: sla && {
@@ -53,6 +59,7 @@ export function complaintToView(s: ComplaintState, now: number): z.infer<typeof 
         escalationsDone: c.escalationsDone,
       })),
     },
+    ...extra,
   };
 }
 

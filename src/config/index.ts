@@ -28,6 +28,8 @@ export const ENV_VARS = {
   auditSigningKey: 'QL_AUDIT_SIGNING_KEY',
   auditPublicKey: 'QL_AUDIT_PUBLIC_KEY',
   auditDigestIntervalMinutes: 'QL_AUDIT_DIGEST_INTERVAL_MINUTES',
+  loopTriggerIntervalMinutes: 'QL_LOOP_TRIGGER_INTERVAL_MINUTES',
+  loopTriggerOffsetMinutes: 'QL_LOOP_TRIGGER_OFFSET_MINUTES',
 } as const;
 
 const csvUrls = z
@@ -90,6 +92,21 @@ export const configSchema = z.object({
   notifications: z.object({
     webhookUrls: csvUrls,
   }),
+  /** The quality loop's schedule (src/services/quality-loop-schedule.ts). */
+  loop: z
+    .object({
+      /** How often the improvement triggers are evaluated (default daily). */
+      triggerIntervalMinutes: z.coerce.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+      /** When in each interval, counted from the Unix epoch (UTC midnight for a daily interval): default 01:00 UTC. */
+      triggerOffsetMinutes: z.coerce.number().int().min(0).max(7 * 24 * 60 - 1).default(60),
+    })
+    .refine((l) => l.triggerOffsetMinutes < l.triggerIntervalMinutes, {
+      path: ['triggerOffsetMinutes'],
+      message: 'must be less than the trigger interval',
+      // Only once both numbers are valid: a bad interval is reported once, as itself.
+      when: (payload) => payload.issues.length === 0,
+    })
+    .default({ triggerIntervalMinutes: 24 * 60, triggerOffsetMinutes: 60 }),
   worker: z
     .object({
       /** Workflows kept in the worker's cache (memory bound); unset = the SDK's default from the heap size. */
@@ -133,6 +150,7 @@ function fromEnv(env: Env) {
     notifications: { webhookUrls: v('webhookUrls') },
     worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows'), stickyQueueTimeoutMs: v('workerStickyQueueTimeoutMs') },
     audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
+    loop: { triggerIntervalMinutes: v('loopTriggerIntervalMinutes'), triggerOffsetMinutes: v('loopTriggerOffsetMinutes') },
   };
 }
 
@@ -158,6 +176,8 @@ const PATH_TO_ENV: Record<string, string> = {
   'audit.signingKey': ENV_VARS.auditSigningKey,
   'audit.publicKey': ENV_VARS.auditPublicKey,
   'audit.digestIntervalMinutes': ENV_VARS.auditDigestIntervalMinutes,
+  'loop.triggerIntervalMinutes': ENV_VARS.loopTriggerIntervalMinutes,
+  'loop.triggerOffsetMinutes': ENV_VARS.loopTriggerOffsetMinutes,
 };
 
 /** Parses the environment into a Config, or throws ConfigError naming every bad variable. */
@@ -195,6 +215,8 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.auditSigningKey]: config.audit.signingKey,
     [ENV_VARS.auditPublicKey]: config.audit.publicKey,
     [ENV_VARS.auditDigestIntervalMinutes]: String(config.audit.digestIntervalMinutes),
+    [ENV_VARS.loopTriggerIntervalMinutes]: String(config.loop.triggerIntervalMinutes),
+    [ENV_VARS.loopTriggerOffsetMinutes]: String(config.loop.triggerOffsetMinutes),
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

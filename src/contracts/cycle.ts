@@ -1,10 +1,10 @@
 /**
  * The improvement-cycle workflow's public contract: name, input, query,
- * updates and ids. The API imports this without the workflow body.
+ * updates, signals and ids. The API imports this without the workflow body.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../domain/actors';
-import type { CycleCommand, CycleCommandType, CycleIntake, CycleState, CycleStatus, Phase } from '../domain/cycle';
+import type { BoundMetric, BoundMeasurement, CycleCommand, CycleCommandType, CycleIntake, CycleState, CycleStatus, EvidenceItem, Phase } from '../domain/cycle';
 
 export const CYCLE_WORKFLOW = 'cycleWorkflow';
 
@@ -76,3 +76,22 @@ export const cycleUpdates = {
   set_pilot_data: update('set_pilot_data'),
   set_control_plan: update('set_control_plan'),
 } as const satisfies { [K in CycleCommandType]: unknown };
+
+/**
+ * Signals from the engine (never from users). `addEvidence`: an improvement
+ * trigger saw its signal again while this cycle is open; the item is added to
+ * the cycle's evidence once per `item.key` (a repeat is ignored). A signal,
+ * not an update: the trigger schedule must not wait on the cycle.
+ */
+export const cycleSignals = {
+  addEvidence: defineSignal<[{ item: EvidenceItem }]>('addEvidence'),
+} as const;
+
+/** Input of the `measureBoundKpi` activity: the bound metric and the KPI periods due. */
+export interface MeasureBoundKpiInput {
+  binding: BoundMetric;
+  periods: string[];
+}
+
+/** What it answers: one measurement per period that has data (periods without data are left out). */
+export type MeasureBoundKpiResult = BoundMeasurement[];

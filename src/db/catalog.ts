@@ -6,13 +6,20 @@
  * workflow at intake).
  */
 import type { BusinessCalendar } from '../domain/calendar';
+import { DomainError, ErrorCode } from '../domain/errors';
 import type { SlaPolicyDefinition, SlaPolicyVersion } from '../domain/sla-policy';
 import type { Model } from 'mongoose';
-import type { CalendarDoc, Models, SlaPolicyDoc } from './models';
+import type { ServiceAreaDefinition, ServiceAreaVersion } from '../domain/service-area';
+import type { TriggerDefinition, TriggerVersion } from '../domain/trigger';
+import type { CalendarDoc, ImprovementTriggerDoc, Models, ServiceAreaDoc, SlaPolicyDoc } from './models';
 import { isDuplicateKeyError } from './models';
 
-export class VersionConflictError extends Error {
+/** Someone saved a newer version first: the caller must reload and retry. */
+export class VersionConflictError extends DomainError {
   override name = 'VersionConflictError';
+  constructor(message: string) {
+    super(ErrorCode.VERSION_CONFLICT, message);
+  }
 }
 
 export type CalendarDefinition = Omit<BusinessCalendar, 'id' | 'version'>;
@@ -59,34 +66,31 @@ function latestBy<T>(rows: T[], key: (r: T) => string, version: (r: T) => number
 }
 
 export async function latestPolicies(models: Models): Promise<ReturnType<typeof toPolicy>[]> {
-  const docs = await models.SlaPolicy.find({}).lean<SlaPolicyDoc[]>();
-  return latestBy(docs, (d) => d.policyId, (d) => d.version).map(toPolicy).sort((a, b) => a.policyId.localeCompare(b.policyId));
+  return (await latestOf(models.SlaPolicy, 'policyId')).map(toPolicy);
 }
 
 export async function latestCalendars(models: Models): Promise<Map<string, ReturnType<typeof toCalendar>>> {
-  const docs = await models.Calendar.find({}).lean<CalendarDoc[]>();
-  return new Map(latestBy(docs, (d) => d.calendarId, (d) => d.version).map((d) => [d.calendarId, toCalendar(d)]));
+  return new Map((await latestOf(models.Calendar, 'calendarId')).map((d) => [d.calendarId, toCalendar(d)]));
 }
 
 export async function policyVersions(models: Models, policyId: string) {
-  const docs = await models.SlaPolicy.find({ policyId }).sort({ version: -1 }).lean<SlaPolicyDoc[]>();
-  return docs.map(toPolicy);
+  return (await versionsOf(models.SlaPolicy, 'policyId', policyId)).map(toPolicy);
 }
 
 export async function calendarVersions(models: Models, calendarId: string) {
-  const docs = await models.Calendar.find({ calendarId }).sort({ version: -1 }).lean<CalendarDoc[]>();
-  return docs.map(toCalendar);
+  return (await versionsOf(models.Calendar, 'calendarId', calendarId)).map(toCalendar);
 }
 
 /**
  * Inserts version `expectedVersion + 1` of a versioned document. `expectedVersion`
  * is the version the editor saw (0 for a new id); anything else already stored
- * means someone else saved first.
+ * means someone else saved first. `kind` names the thing in conflict messages;
+ * `key` is the field holding its id (`_id` is `${id}@${version}`).
  */
 async function saveVersion<D extends { version: number }>(
   model: Model<D>,
-  kind: 'policy' | 'calendar',
-  key: 'policyId' | 'calendarId',
+  kind: string,
+  key: string,
   id: string,
   expectedVersion: number,
   def: object,
@@ -107,10 +111,75 @@ async function saveVersion<D extends { version: number }>(
   return doc as unknown as D;
 }
 
+/** The latest version of every id of a versioned collection, in id order. */
+async function latestOf<D extends { version: number }>(model: Model<D>, key: keyof D & string): Promise<D[]> {
+  const docs = await model.find({}).lean<D[]>();
+  return latestBy(docs, (d) => String(d[key]), (d) => d.version).sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+}
+
+/** Every version of one id, newest first. */
+async function versionsOf<D extends { version: number }>(model: Model<D>, key: keyof D & string, id: string): Promise<D[]> {
+  return model.find({ [key]: id } as never).sort({ version: -1 }).lean<D[]>();
+}
+
 export async function savePolicyVersion(models: Models, policyId: string, expectedVersion: number, def: SlaPolicyDefinition, createdBy: string) {
   return toPolicy(await saveVersion(models.SlaPolicy, 'policy', 'policyId', policyId, expectedVersion, def, createdBy));
 }
 
 export async function saveCalendarVersion(models: Models, calendarId: string, expectedVersion: number, def: CalendarDefinition, createdBy: string) {
   return toCalendar(await saveVersion(models.Calendar, 'calendar', 'calendarId', calendarId, expectedVersion, def, createdBy));
+}
+
+export function toArea(doc: ServiceAreaDoc): ServiceAreaVersion & { createdAt: Date; createdBy: string } {
+  return {
+    areaId: doc.areaId,
+    version: doc.version,
+    name: doc.name,
+    match: doc.match as ServiceAreaVersion['match'],
+    processOwnerId: doc.processOwnerId,
+    calendarId: doc.calendarId,
+    volumeUnit: doc.volumeUnit,
+    causes: doc.causes as ServiceAreaVersion['causes'],
+    objectives: doc.objectives as ServiceAreaVersion['objectives'],
+    review: doc.review as ServiceAreaVersion['review'],
+    createdAt: doc.createdAt,
+    createdBy: doc.createdBy,
+  };
+}
+
+/** The latest version of every service area, in areaId order. */
+export async function latestAreas(models: Models): Promise<ReturnType<typeof toArea>[]> {
+  return (await latestOf(models.ServiceArea, 'areaId')).map(toArea);
+}
+
+/** Every version of a service area, newest first (empty when it does not exist). */
+export async function areaVersions(models: Models, areaId: string): Promise<ReturnType<typeof toArea>[]> {
+  return (await versionsOf(models.ServiceArea, 'areaId', areaId)).map(toArea);
+}
+
+export async function saveAreaVersion(models: Models, areaId: string, expectedVersion: number, def: ServiceAreaDefinition, createdBy: string) {
+  return toArea(await saveVersion(models.ServiceArea, 'service area', 'areaId', areaId, expectedVersion, def, createdBy));
+}
+
+// ------------------------------------------------------------ improvement triggers
+
+/** A stored trigger version: the area is a top-level field (queried by equality), the rest of the definition as stored. */
+export function toTrigger(doc: ImprovementTriggerDoc): TriggerVersion & { createdAt: Date; createdBy: string } {
+  const { areaId: _areaId, ...definition } = doc.definition as TriggerDefinition;
+  return { triggerId: doc.triggerId, version: doc.version, ...definition, areaId: doc.areaId, createdAt: doc.createdAt, createdBy: doc.createdBy };
+}
+
+/** The latest version of every improvement trigger, in triggerId order. */
+export async function latestTriggers(models: Models): Promise<ReturnType<typeof toTrigger>[]> {
+  return (await latestOf(models.ImprovementTrigger, 'triggerId')).map(toTrigger);
+}
+
+/** Every version of a trigger, newest first (empty when it does not exist). */
+export async function triggerVersions(models: Models, triggerId: string): Promise<ReturnType<typeof toTrigger>[]> {
+  return (await versionsOf(models.ImprovementTrigger, 'triggerId', triggerId)).map(toTrigger);
+}
+
+export async function saveTriggerVersion(models: Models, triggerId: string, expectedVersion: number, def: TriggerDefinition, createdBy: string) {
+  const { areaId, ...definition } = def;
+  return toTrigger(await saveVersion(models.ImprovementTrigger, 'trigger', 'triggerId', triggerId, expectedVersion, { areaId, definition }, createdBy));
 }

@@ -22,6 +22,7 @@ export function complaintRowOf(doc: FullDoc): Omit<ComplaintRowDoc, '_id'> {
     assignees: [...new Set([doc.ownerId, doc.firstResponderId].filter((id): id is string => !!id))],
     queue: doc.queue ?? DEFAULT_QUEUE,
     openToQueue: doc.ownerId ? null : (doc.queue ?? DEFAULT_QUEUE),
+    areaId: doc.areaId ?? null,
     breached: doc.sla?.breached ?? false,
     atRiskFrom: doc.sla?.atRiskFrom ?? null,
     nextDueAt: doc.sla?.nextDueAt ?? null,

@@ -23,6 +23,8 @@ const complaintSchema = new Schema(
     ownerId: { type: String, default: null },
     firstResponderId: { type: String, default: null },
     queue: { type: String, default: null },
+    /** The service area frozen at intake (`state.serviceArea.areaId`), null when none matched. */
+    areaId: { type: String, default: null },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     resolvedAt: { type: Date, default: null },
@@ -76,6 +78,8 @@ const complaintRowSchema = new Schema(
     queue: { type: String, required: true },
     /** The queue whose agents may take it: its queue while nobody owns it, else null. */
     openToQueue: { type: String, default: null },
+    /** The service area frozen at intake, null when none matched (backlog by area). */
+    areaId: { type: String, default: null },
     breached: { type: Boolean, required: true },
     atRiskFrom: { type: Date, default: null },
     nextDueAt: { type: Date, default: null },
@@ -89,7 +93,7 @@ const complaintRowSchema = new Schema(
 complaintRowSchema.index({ dueSortKey: 1, _id: 1 });
 // Severity, category and breached are left to the other indexes: they only narrow a queue further, and
 // every index costs each row write (on the embedded store two: FerretDB's btree and its GIN companion).
-for (const field of ['status', 'active', 'ownerId', 'assignees', 'queue', 'openToQueue']) {
+for (const field of ['status', 'active', 'ownerId', 'assignees', 'queue', 'openToQueue', 'areaId']) {
   complaintRowSchema.index({ [field]: 1, dueSortKey: 1, _id: 1 });
 }
 
@@ -172,9 +176,10 @@ const outboxSchema = new Schema(
   {
     _id: { type: String, required: true },
     type: { type: String, required: true },
-    /** Exactly one of complaintId / cycleId is set. */
+    /** Exactly one of complaintId / cycleId / reviewId is set. */
     complaintId: { type: String, default: null },
     cycleId: { type: String, default: null },
+    reviewId: { type: String, default: null },
     recipients: { userIds: [String], roles: [String] },
     data: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
@@ -212,6 +217,15 @@ const cycleSchema = new Schema(
     gateStatus: { type: String, required: true },
     measurementCount: { type: Number, required: true },
     parentCycleId: { type: String, default: null },
+    /**
+     * A metric bound to live data: its area and filter (dimension and value, null for the whole
+     * area), and whether the cycle is still open, top-level so a complaint finds the open cycles
+     * working on its area by equality (`{ boundAreaId, active: true }`).
+     */
+    boundAreaId: { type: String, default: null },
+    boundDimension: { type: String, default: null },
+    boundValue: { type: String, default: null },
+    active: { type: Boolean, default: true },
     /** Everyone with a part in the cycle (src/domain/access.ts), for object-level filtering of lists. */
     participants: { type: [String], default: [] },
     createdAt: { type: Date, required: true },
@@ -227,6 +241,7 @@ cycleSchema.index({ createdAt: -1, _id: -1 });
 cycleSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ sponsorId: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ status: 1, deadline: 1 });
+cycleSchema.index({ boundAreaId: 1, active: 1 });
 
 /** Every measurement of every cycle. `_id` = `${cycleId}:${seq}`. */
 const cycleMeasurementSchema = new Schema(
@@ -241,6 +256,8 @@ const cycleMeasurementSchema = new Schema(
     by: { type: String, required: true },
     stage: { type: String, required: true },
     iteration: { type: Number, required: true },
+    /** The KPI period of a bound metric's measurement; null for one entered by hand. */
+    period: { type: String, default: null },
   },
   { ...opts, collection: 'cycle_measurements' },
 );
@@ -391,13 +408,22 @@ const kpiRollupSchema = new Schema(
     day: { type: String, required: true },
     /** The KpiCell as JSON text. */
     cellJson: { type: String, required: true },
+    /**
+     * Counts by severity of each category, cause and channel in the cell, as JSON text
+     * (src/db/kpi-rollups.ts `Breakdown`): what a Pareto of the series reads.
+     */
+    breakdownJson: { type: String, required: true },
   },
   { ...opts, collection: 'kpi_rollups' },
 );
 kpiRollupSchema.index({ series: 1 });
 kpiRollupSchema.index({ areaDay: 1 });
 
-/** Area-days whose facts changed since their rollups were computed; `seq` grows with each change. `_id` = areaDay. */
+/**
+ * Area-days whose facts changed since their rollups were computed. `_id` =
+ * areaDay. Every change sets a new random `seq`; a refresher deletes the marker
+ * only if `seq` is still the one it read (src/db/kpi-rollups.ts).
+ */
 const kpiDirtySchema = new Schema(
   {
     _id: { type: String, required: true },
@@ -426,9 +452,14 @@ improvementTriggerSchema.index({ areaId: 1 });
 const triggerStatusSchema = new Schema(
   {
     _id: { type: String, required: true },
+    /** The last scheduled evaluation (src/services/triggers.ts `TriggerLastRun`); dry runs never write it. */
     lastRun: { type: Schema.Types.Mixed, default: null },
-    /** subject -> { cycleId, openedAt } of the cycle open for it. */
-    openCycles: { type: Schema.Types.Mixed, default: {} },
+    /**
+     * Per subject, the latest cycle the trigger opened for it and how many it has opened (the next
+     * cycle id derives from that count). A list, not a map: subjects hold dimension values, and a
+     * `.` or `$` in a field name is not safe in every store.
+     */
+    openCycles: { type: [{ _id: false, subject: String, cycleId: String, openedAt: Date, opened: Number }], default: [] },
     updatedAt: { type: Date, required: true },
   },
   { ...opts, collection: 'trigger_status' },
@@ -449,6 +480,7 @@ const triggerEventSchema = new Schema(
     outcome: { type: String, enum: ['opened', 'evidence_added'], required: true },
     cycleId: { type: String, required: true },
     summary: { type: String, required: true },
+    /** The evaluation run that acted (its `now`): a retry of that run recognises its own event. */
     at: { type: Date, required: true },
   },
   { ...opts, collection: 'trigger_events' },

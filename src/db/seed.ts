@@ -6,7 +6,7 @@
  */
 import type { Role } from '../domain/actors';
 import type { SlaPolicyDefinition } from '../domain/sla-policy';
-import { issueApiKey } from '../api/auth';
+import { issueApiKey } from '../services/api-keys';
 import { type CalendarDefinition, latestCalendars, latestPolicies, saveCalendarVersion, savePolicyVersion } from './catalog';
 import type { Models } from './models';
 

@@ -210,6 +210,19 @@ export function isBusinessTime(cal: BusinessCalendar, atMs: number): boolean {
   return false;
 }
 
+/**
+ * The instant a local date 'YYYY-MM-DD' begins in an IANA time zone (its
+ * midnight), with this module's wall-time rules: a midnight inside a DST gap
+ * maps to the first instant after the gap. Throws CalendarError for a bad date
+ * or an unknown zone.
+ */
+export function startOfLocalDay(day: string, timeZone: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) throw new CalendarError(`day must be YYYY-MM-DD, got ${day}`);
+  if (!isKnownTimeZone(timeZone)) throw new CalendarError(`timeZone "${timeZone}" is not a known IANA time zone`);
+  return zoneFor(timeZone).toInstant(wallMs(Number(m[1]), Number(m[2]), Number(m[3])));
+}
+
 // ---------------------------------------------------------------------------
 // Validation and compilation
 

@@ -142,7 +142,7 @@ export type ComplaintCommand =
   | { type: 'customer_replied'; message: string }
   | { type: 'transfer'; toAgentId: string; reason: string }
   | { type: 'change_severity'; severity: Severity; reason: string }
-  | { type: 'resolve'; summary: string }
+  | { type: 'resolve'; summary: string; cause?: string; tags?: string[] }
   | { type: 'reopen'; reason: string }
   | { type: 'close'; rating?: number; comment?: string }
   | { type: 'cancel'; reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string }
@@ -306,12 +306,16 @@ export function openComplaint(
       ? { reopenWindowMinutes: active.reopenWindowMinutes, confirmationWindowMinutes: active.confirmationWindowMinutes }
       : { ...DEFAULT_WINDOWS },
     sla,
+    serviceArea: intake.serviceArea ?? null,
+    transferCount: 0,
   };
+  const area = intake.serviceArea ?? null;
   const details = {
     channel: intake.channel,
     category: intake.category,
     customerId: intake.customer.id,
     slaPolicy: active ? { policyId: active.policyId, version: active.version, calendar: active.calendar.id } : null,
+    serviceArea: area ? { areaId: area.areaId, version: area.version } : null,
   };
   return {
     state,
@@ -474,7 +478,7 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
         requireStatus(s, WORKING, 'transfer');
       }
       if (cmd.toAgentId === s.ownerId) fail(ErrorCode.INVALID_ACTION, `${cmd.toAgentId} already owns this complaint`);
-      const next: ComplaintState = { ...s, ownerId: cmd.toAgentId, queue: null };
+      const next: ComplaintState = { ...s, ownerId: cmd.toAgentId, queue: null, transferCount: (s.transferCount ?? 0) + 1 };
       const recipients = [...new Set([cmd.toAgentId, ...accountable(s)])];
       return commit(s, next, 'transfer', actor, now, { from: s.ownerId, to: cmd.toAgentId, reason: cmd.reason }, [
         { type: 'complaint.transferred', recipients: { userIds: recipients, roles: [] }, data: { from: s.ownerId, to: cmd.toAgentId, reason: cmd.reason } },
@@ -496,15 +500,17 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     case 'resolve': {
       requireOwnerOrSupervisor(s, actor, 'resolve the complaint');
       requireStatus(s, WORKING, 'resolve');
+      const cause = checkedCause(s, cmd.cause);
+      const tags = checkedTags(cmd.tags ?? []);
       let next: ComplaintState = {
         ...s,
         status: 'resolved',
         resolvedAt: now,
-        resolution: { summary: cmd.summary, by: actor.id },
+        resolution: { summary: cmd.summary, by: actor.id, cause, tags },
         csatRequestedAt: now,
       };
       next = mapSla(agentResponded(next, now), (sla) => withClock(sla, 'resolution', (c) => stopClock(c, sla.active.calendar, now)));
-      return commit(s, next, 'resolve', actor, now, { summary: cmd.summary }, [
+      return commit(s, next, 'resolve', actor, now, { summary: cmd.summary, cause, tags }, [
         {
           type: 'csat.requested',
           recipients: { userIds: [s.customer.id], roles: [] },
@@ -551,6 +557,34 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
       return commit(s, next, 'record_csat', actor, now, { rating: cmd.rating });
     }
   }
+}
+
+/**
+ * The cause a resolution records. An area with a cause catalog needs one of
+ * its codes (that is what a Pareto of causes counts); without a catalog (no
+ * area, or an area listing no causes) there is nothing to count a cause
+ * against, so none may be given.
+ */
+function checkedCause(s: ComplaintState, cause: string | undefined): string | null {
+  const allowed = s.serviceArea?.causes ?? [];
+  if (allowed.length === 0) {
+    if (cause !== undefined) fail(ErrorCode.INVALID_ACTION, `this complaint's service area has no cause catalog: resolve it without a cause (got ${cause})`);
+    return null;
+  }
+  if (cause === undefined) fail(ErrorCode.INVALID_ACTION, `a cause is required to resolve a complaint of service area ${s.serviceArea!.areaId}; pick one of: ${allowed.join(', ')}`);
+  if (!allowed.includes(cause)) fail(ErrorCode.INVALID_ACTION, `cause ${cause} is not in the catalog of service area ${s.serviceArea!.areaId}; pick one of: ${allowed.join(', ')}`);
+  return cause;
+}
+
+export const MAX_RESOLUTION_TAGS = 10;
+export const MAX_TAG_LENGTH = 40;
+
+/** Free tags: at most 10, distinct, each 1-40 characters (the API checks the same; updates re-check here). */
+function checkedTags(tags: readonly string[]): string[] {
+  if (tags.length > MAX_RESOLUTION_TAGS) fail(ErrorCode.INVALID_ACTION, `at most ${MAX_RESOLUTION_TAGS} tags`);
+  if (new Set(tags).size !== tags.length) fail(ErrorCode.INVALID_ACTION, 'tags must be distinct');
+  if (tags.some((t) => t.trim().length === 0 || t.length > MAX_TAG_LENGTH)) fail(ErrorCode.INVALID_ACTION, `each tag must be 1-${MAX_TAG_LENGTH} characters`);
+  return [...tags];
 }
 
 function withCsat(s: ComplaintState, rating: number, comment: string | undefined, actor: Actor, now: number): ComplaintState {
@@ -689,7 +723,7 @@ function fireOne(s: ComplaintState, item: DueItem, now: number): Applied {
     // The complaint goes to a supervisor queue; the first responder stays accountable.
     details.queue = step.queue;
     details.previousOwner = s.ownerId;
-    next = { ...next, ownerId: null, queue: step.queue ?? null };
+    next = { ...next, ownerId: null, queue: step.queue ?? null, transferCount: (s.transferCount ?? 0) + 1 };
   } else {
     details.role = step.role;
   }

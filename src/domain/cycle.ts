@@ -19,6 +19,8 @@ import {
   seriesMean,
   statistic,
 } from './cycle-analysis';
+import { MAX_PERIODS_PER_COLLECTION, MEASURE_GRACE_MS, bindingProblems, boundDataInput, nextPeriodKey, periodAt, periodEndsAt } from './cycle-binding';
+import { startOfLocalDay } from './calendar';
 import { DomainError, ErrorCode } from './errors';
 import { hashOf } from './hashing';
 import { type CategoryCount, type ParetoRow, pareto, riskPriorityNumber } from './statistics';
@@ -299,6 +301,8 @@ export interface CycleState extends CycleDefinition {
   linkedCycles: LinkedCycle[];
   lineage: LineageEntry[];
   parentCycleId: string | null;
+  /** Bound metrics: the last KPI period measured, with data or without (absent until the first). */
+  measuredThrough?: string | null;
 }
 
 export type NewMeasurement = { value: number; at?: number; sampleSize?: number; note?: string };
@@ -319,19 +323,34 @@ export type CycleCommand =
   | { type: 'iterate'; learnings: string; deadline?: number }
   | { type: 'update_charter'; charter: Charter }
   | { type: 'set_data_collection_plan'; items: DataCollectionItem[] }
-  | { type: 'set_baseline'; data: DataInput }
+  /** `data` omitted on a bound cycle: the bound measurements taken so far (Define and Measure). */
+  | { type: 'set_baseline'; data?: DataInput }
   | { type: 'set_defect_categories'; categories: CategoryCount[] }
   | { type: 'add_root_cause'; cause: string }
   | { type: 'verify_root_cause'; rootCauseId: string; evidence: string }
   | { type: 'add_solution'; description: string; rootCauseIds?: string[] }
   | { type: 'add_fmea_row'; failureMode: string; effect: string; cause: string; severity: number; occurrence: number; detection: number; recommendedAction?: string }
-  | { type: 'set_pilot_data'; data: DataInput }
-  | { type: 'set_control_plan'; metric: string; improvedData: number[]; reactionPlan: string; processOwnerId: string };
+  /** `data` omitted on a bound cycle: the bound measurements of the Improve phase. */
+  | { type: 'set_pilot_data'; data?: DataInput }
+  /** `improvedData` omitted on a bound cycle: the bound values measured since Improve began. */
+  | { type: 'set_control_plan'; metric: string; improvedData?: number[]; reactionPlan: string; processOwnerId: string };
 
 export type CycleCommandType = CycleCommand['type'];
 
+/** A bound metric's value for one KPI period, measured from the data (`sampleSize`: the n of a share). */
+export interface BoundMeasurement {
+  period: string;
+  value: number;
+  sampleSize?: number;
+  at: number;
+}
+
 /** Engine-side events the workflow applies (never sent by users). */
-export type CycleSystemEvent = { type: 'linked_cycle_started'; cycleId: string };
+export type CycleSystemEvent =
+  | { type: 'linked_cycle_started'; cycleId: string }
+  /** `periods`: the periods that were measured, with or without data (those without are recorded as such, once). */
+  | { type: 'bound_measurements_collected'; measurements: BoundMeasurement[]; periods?: string[] }
+  | { type: 'evidence_added'; item: EvidenceItem };
 
 export type CycleNotificationType =
   | 'action.reminder'
@@ -347,7 +366,8 @@ export type CycleNotificationType =
   | 'control.signal'
   | 'control.no_data'
   | 'cycle.sustained'
-  | 'cycle.linked_opened';
+  | 'cycle.linked_opened'
+  | 'cycle.evidence_added';
 
 export interface CycleNotification {
   type: CycleNotificationType;
@@ -468,8 +488,14 @@ function nextId(s: CycleState, prefix: string): [string, CycleState] {
 // ------------------------------------------------------------------ intake
 
 /** Why cycle settings are unusable (empty when fine). Paths are relative to the intake. */
-export function intakeProblems(intake: Pick<CycleIntake, 'ownerId' | 'sponsorId' | 'settings' | 'goal'>): { path: string; message: string }[] {
+export function intakeProblems(intake: Pick<CycleIntake, 'ownerId' | 'sponsorId' | 'settings' | 'goal' | 'binding' | 'baselineMeasurements'>): { path: string; message: string }[] {
   const out = goalProblems(intake.goal).map((p) => ({ path: `goal.${p.path}`, message: p.message }));
+  if (intake.binding) {
+    out.push(...bindingProblems(intake.goal, intake.binding));
+    if (!knownTimeZone(intake.binding.timeZone)) out.push({ path: 'binding.timeZone', message: `unknown time zone ${intake.binding.timeZone}` });
+  } else if ((intake.baselineMeasurements ?? []).length > 0) {
+    out.push({ path: 'baselineMeasurements', message: 'baseline measurements come from the data of a bound metric; this cycle has no binding' });
+  }
   if (intake.settings.approvers.includes(intake.ownerId)) out.push({ path: 'settings.approvers', message: 'the owner cannot approve their own gates' });
   if (intake.settings.approvers.length === 0) out.push({ path: 'settings.approvers', message: 'at least one approver is required' });
   if (intake.ownerId === intake.sponsorId) out.push({ path: 'sponsorId', message: 'the sponsor must be someone other than the owner' });
@@ -480,13 +506,26 @@ export function intakeProblems(intake: Pick<CycleIntake, 'ownerId' | 'sponsorId'
   return out;
 }
 
+function knownTimeZone(timeZone: string): boolean {
+  try {
+    startOfLocalDay('2000-01-01', timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function openCycle(intake: CycleIntake, now: number): CycleApplied {
   const problems = intakeProblems(intake);
   if (problems.length > 0) fail(ErrorCode.INVALID_ACTION, problems.map((p) => `${p.path}: ${p.message}`).join('; '));
   const phase = phasesOf(intake.type)[0]!;
-  const { receivedAt: _receivedAt, parentCycleId, ...definition } = intake;
+  const { receivedAt: _receivedAt, parentCycleId, baselineMeasurements, ...definition } = intake;
+  const binding = intake.binding ?? null;
+  const origin = intake.origin ?? null;
   const state: CycleState = {
     ...definition,
+    binding,
+    origin,
     version: 1,
     iteration: 1,
     status: 'active',
@@ -509,8 +548,12 @@ export function openCycle(intake: CycleIntake, now: number): CycleApplied {
     lineage: [],
     parentCycleId: parentCycleId ?? null,
   };
-  const details = { type: intake.type, title: intake.title, ownerId: intake.ownerId, sponsorId: intake.sponsorId, goal: intake.goal, evidence: intake.evidence, parentCycleId: state.parentCycleId };
-  return { state, transitions: [{ version: 1, action: 'create', actor: intake.createdBy, at: now, before: null, after: summary(state), details, notifications: [] }] };
+  // The audit trail shows what the cycle measures and which trigger (id and version) opened it.
+  const details = { type: intake.type, title: intake.title, ownerId: intake.ownerId, sponsorId: intake.sponsorId, goal: intake.goal, evidence: intake.evidence, binding, origin, parentCycleId: state.parentCycleId };
+  const opened: CycleApplied = { state, transitions: [{ version: 1, action: 'create', actor: intake.createdBy, at: now, before: null, after: summary(state), details, notifications: [] }] };
+  // The baseline a trigger measured from the data: the first measurements, so a PDCA Check's "before" and a DMAIC baseline are real data.
+  if (!binding || !baselineMeasurements?.length) return opened;
+  return chain(opened, (s) => recordBound(s, baselineMeasurements, [], now, 'baseline'));
 }
 
 // ------------------------------------------------------------ permissions
@@ -738,6 +781,7 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
   const a = s.artefacts;
   switch (cmd.type) {
     case 'record_measurements': {
+      if (s.binding) fail(ErrorCode.METRIC_BOUND, `the metric is bound to ${describeBinding(s.binding)}; measurements come from the data`, { binding: s.binding });
       if (s.goal.metricType === 'proportion') {
         cmd.measurements.forEach((m, i) => {
           if (m.sampleSize === undefined || !Number.isSafeInteger(m.sampleSize) || m.sampleSize < 1) {
@@ -746,7 +790,7 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
           if (m.value < 0 || m.value > 1) fail(ErrorCode.INVALID_ACTION, `measurements[${i}]: a proportion must be in [0, 1]`);
         });
       }
-      const stage: Measurement['stage'] = s.status === 'active' ? s.phase : (s.status as 'effectiveness_check' | 'monitoring');
+      const stage = currentStage(s);
       const recorded: Measurement[] = cmd.measurements.map((m, i) => ({
         seq: s.measurements.length + i + 1,
         value: m.value,
@@ -922,8 +966,9 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
       return editArtefacts(s, { dataCollectionPlan: cmd.items }, 'data_collection_plan_set', actor, now, { items: cmd.items });
 
     case 'set_baseline': {
-      const stats = dataStats(cmd.data);
-      return editArtefacts(s, { baseline: { input: cmd.data, stats } }, 'baseline_set', actor, now, { stats });
+      const data = boundOrTyped(s, cmd.data, ['define', 'measure'], 'baseline');
+      const stats = dataStats(data);
+      return editArtefacts(s, { baseline: { input: data, stats } }, 'baseline_set', actor, now, { stats, ...(s.binding ? { fromData: true } : {}) });
     }
 
     case 'set_defect_categories': {
@@ -962,27 +1007,161 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
 
     case 'set_pilot_data': {
       if (!a.baseline) fail(ErrorCode.INVALID_ACTION, 'there is no baseline to compare the pilot with');
+      const data = boundOrTyped(s, cmd.data, ['improve'], 'pilot data');
       const baselineValues = a.baseline.input.kind === 'continuous' ? a.baseline.input.values : [];
-      const comparison = comparePilot(s.goal, a.baseline.stats, baselineValues, cmd.data);
-      return editArtefacts(s, { pilot: { input: cmd.data, comparison } }, 'pilot_data_set', actor, now, { comparison });
+      const comparison = comparePilot(s.goal, a.baseline.stats, baselineValues, data);
+      return editArtefacts(s, { pilot: { input: data, comparison } }, 'pilot_data_set', actor, now, { comparison, ...(s.binding ? { fromData: true } : {}) });
     }
 
     case 'set_control_plan': {
-      const limits = controlLimits(cmd.improvedData);
+      let improvedData = cmd.improvedData;
+      if (improvedData === undefined) {
+        if (!s.binding) fail(ErrorCode.INVALID_ACTION, 'improvedData is required: the metric is not bound to the data');
+        improvedData = boundSince(s, ['improve', 'control']).map((m) => m.value);
+      }
+      const limits = controlLimits(improvedData);
       const plan: ControlPlan = { metric: cmd.metric, chartType: 'individuals', limits, reactionPlan: cmd.reactionPlan, processOwnerId: cmd.processOwnerId };
       return editArtefacts(s, { controlPlan: plan }, 'control_plan_set', actor, now, { controlPlan: plan });
     }
   }
 }
 
-/** Applies an engine-side event (the workflow started a linked cycle). */
+/**
+ * Applies an engine-side event: the workflow started a linked cycle, measured
+ * a bound metric, or a trigger added evidence. Each is idempotent (a repeat
+ * changes nothing) and a no-op on a closed cycle.
+ */
 export function applyCycleEvent(s: CycleState, event: CycleSystemEvent, now: number): CycleApplied {
-  const link = s.linkedCycles.find((l) => l.cycleId === event.cycleId);
-  if (!link || link.started) return { state: s, transitions: [] };
-  const linkedCycles = s.linkedCycles.map((l) => (l.cycleId === event.cycleId ? { ...l, started: true } : l));
-  return commit(s, { ...s, linkedCycles }, 'linked_cycle_opened', SYSTEM_ACTOR, now, { linkedCycleId: event.cycleId, signal: link.signal }, [
-    notify('cycle.linked_opened', [s.ownerId, s.artefacts.controlPlan?.processOwnerId], { linkedCycleId: event.cycleId, signal: link.signal }),
-  ]);
+  const unchanged: CycleApplied = { state: s, transitions: [] };
+  switch (event.type) {
+    case 'linked_cycle_started': {
+      const link = s.linkedCycles.find((l) => l.cycleId === event.cycleId);
+      if (!link || link.started) return unchanged;
+      const linkedCycles = s.linkedCycles.map((l) => (l.cycleId === event.cycleId ? { ...l, started: true } : l));
+      return commit(s, { ...s, linkedCycles }, 'linked_cycle_opened', SYSTEM_ACTOR, now, { linkedCycleId: event.cycleId, signal: link.signal }, [
+        notify('cycle.linked_opened', [s.ownerId, s.artefacts.controlPlan?.processOwnerId], { linkedCycleId: event.cycleId, signal: link.signal }),
+      ]);
+    }
+    case 'bound_measurements_collected':
+      if (!s.binding || isCycleClosed(s)) return unchanged;
+      return recordBound(s, event.measurements, event.periods ?? [], now, 'data');
+    case 'evidence_added': {
+      const items = s.evidence.items ?? [];
+      if (isCycleClosed(s) || items.some((i) => i.key === event.item.key)) return unchanged;
+      const evidence = { ...s.evidence, items: [...items, event.item] };
+      return commit(s, { ...s, evidence }, 'evidence_added', SYSTEM_ACTOR, now, { item: event.item }, [
+        notify('cycle.evidence_added', [s.ownerId], { key: event.item.key, kind: event.item.kind, summary: event.item.summary, source: event.item.source }),
+      ]);
+    }
+  }
+}
+
+// ---------------------------------------------------------- bound metrics
+
+const describeBinding = (b: BoundMetric): string =>
+  `${b.kpi} of area ${b.areaId}${b.filter ? ` (${b.filter.dimension} ${b.filter.value})` : ''}, per ${b.period}`;
+
+/** Where a measurement taken now belongs: the phase, or the post-project stage. */
+const currentStage = (s: CycleState): Measurement['stage'] => (s.status === 'active' ? s.phase : (s.status as 'effectiveness_check' | 'monitoring'));
+
+/** The bound measurements recorded in the given stages, in order. */
+const boundSince = (s: CycleState, stages: readonly Measurement['stage'][]): Measurement[] => s.measurements.filter((m) => m.period && stages.includes(m.stage));
+
+/**
+ * DMAIC data for a baseline or a pilot. On a bound cycle it is the bound
+ * measurements of those stages and typed data is refused (METRIC_BOUND, as
+ * for measurements): before and after must both be the complaint data. On an
+ * unbound cycle the data is required.
+ */
+function boundOrTyped(s: CycleState, data: DataInput | undefined, stages: readonly Phase[], what: string): DataInput {
+  if (!s.binding) {
+    if (data === undefined) fail(ErrorCode.INVALID_ACTION, `${what} is required: the metric is not bound to the data`);
+    return data;
+  }
+  if (data !== undefined) fail(ErrorCode.METRIC_BOUND, `the metric is bound to ${describeBinding(s.binding)}; the ${what} comes from the data: send no data`, { binding: s.binding });
+  const points = boundSince(s, stages);
+  if (points.length === 0) fail(ErrorCode.INSUFFICIENT_DATA, `no ${s.binding.period} of ${s.binding.kpi} has been measured in ${stages.join(' or ')} yet`);
+  return boundDataInput(s.goal, points);
+}
+
+function boundValueProblem(goal: SmartGoal, m: BoundMeasurement): string | null {
+  if (!Number.isFinite(m.value) || !Number.isFinite(m.at)) return 'not a finite number';
+  if (goal.metricType !== 'proportion') return null;
+  if (m.sampleSize === undefined || !Number.isSafeInteger(m.sampleSize) || m.sampleSize < 1) return 'a proportion needs sampleSize, a whole number >= 1';
+  if (m.value < 0 || m.value > 1) return 'a proportion must be in [0, 1]';
+  return null;
+}
+
+const laterPeriod = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || a >= b ? a : b);
+
+/**
+ * Records measurements of a bound metric: one per KPI period (a period
+ * already recorded is skipped), by the system, at the current stage, checked
+ * against the control limits while monitoring. `checked`: every period that
+ * was measured, so a period without data is recorded as such, once, and not
+ * asked for again.
+ */
+function recordBound(s: CycleState, input: readonly BoundMeasurement[], checked: readonly string[], now: number, source: 'baseline' | 'data'): CycleApplied {
+  const b = s.binding!;
+  const seen = new Set(s.measurements.flatMap((m) => (m.period ? [m.period] : [])));
+  const stage = currentStage(s);
+  const recorded: Measurement[] = [];
+  const skipped: { period: string; reason: string }[] = [];
+  for (const m of [...input].sort((x, y) => (x.period < y.period ? -1 : x.period > y.period ? 1 : 0))) {
+    if (seen.has(m.period)) continue;
+    const problem = boundValueProblem(s.goal, m);
+    if (problem) {
+      skipped.push({ period: m.period, reason: problem });
+      continue;
+    }
+    seen.add(m.period);
+    const seq = s.measurements.length + recorded.length + 1;
+    recorded.push({ seq, value: m.value, sampleSize: m.sampleSize ?? null, at: m.at, note: null, by: SYSTEM_ACTOR.id, stage, iteration: s.iteration, period: m.period });
+  }
+  const withData = new Set(input.map((m) => m.period));
+  const before = s.measuredThrough ?? null;
+  // A period already measured (with data or without) is not reported again.
+  const withoutData = [...new Set(checked)].filter((p) => !withData.has(p) && !seen.has(p) && (before === null || p > before)).sort();
+  const through = [...checked, ...recorded.map((m) => m.period!)].reduce<string | null>(laterPeriod, before);
+  const moved = { ...s, measuredThrough: through };
+  const kpi = { kpi: b.kpi, areaId: b.areaId, filter: b.filter, period: b.period };
+  if (recorded.length === 0) {
+    if (withoutData.length === 0 && skipped.length === 0) return { state: through === before ? s : moved, transitions: [] };
+    return commit(s, moved, 'bound_measurement_missing', SYSTEM_ACTOR, now, { ...kpi, withoutData, ...(skipped.length > 0 ? { skipped } : {}) });
+  }
+  const next = { ...moved, measurements: [...s.measurements, ...recorded] };
+  const details = { measurements: recorded, source, ...kpi, ...(withoutData.length > 0 ? { withoutData } : {}), ...(skipped.length > 0 ? { skipped } : {}) };
+  const applied = commit(s, next, 'measurements_recorded', SYSTEM_ACTOR, now, details);
+  return s.status === 'monitoring' ? chain(applied, (m) => monitorPoints(m, recorded, now)) : applied;
+}
+
+/** The first KPI period a bound cycle has not measured: the one it opened in, or the one after the last measured. */
+function firstUnmeasured(s: CycleState, b: BoundMetric): string {
+  const opened = periodAt(s.createdAt, b.period, b.timeZone);
+  const last = s.measurements.reduce<string | null>((acc, m) => laterPeriod(acc, m.period ?? null), s.measuredThrough ?? null);
+  return last !== null && last >= opened ? nextPeriodKey(last, b.period) : opened;
+}
+
+/** When the next KPI period of a bound, open cycle is due for measurement (its end plus a grace); null otherwise. */
+export function nextMeasurementAt(s: CycleState): number | null {
+  const b = s.binding;
+  if (!b || isCycleClosed(s)) return null;
+  return periodEndsAt(firstUnmeasured(s, b), b.period, b.timeZone) + MEASURE_GRACE_MS;
+}
+
+/**
+ * The KPI periods of a bound, open cycle due for measurement at `now`:
+ * completed (end plus grace passed) since it opened or since the last period
+ * measured, oldest first, at most MAX_PERIODS_PER_COLLECTION.
+ */
+export function duePeriods(s: CycleState, now: number): string[] {
+  const b = s.binding;
+  if (!b || isCycleClosed(s)) return [];
+  const due: string[] = [];
+  for (let p = firstUnmeasured(s, b); due.length < MAX_PERIODS_PER_COLLECTION && periodEndsAt(p, b.period, b.timeZone) + MEASURE_GRACE_MS <= now; p = nextPeriodKey(p, b.period)) {
+    due.push(p);
+  }
+  return due;
 }
 
 // ---------------------------------------------------------- monitoring
@@ -1044,7 +1223,15 @@ export function linkedCycleIntake(s: CycleState, link: LinkedCycle, now: number)
     createdBy: SYSTEM_ACTOR,
     receivedAt: now,
     parentCycleId: s.cycleId,
+    // A bound parent's regression is watched on the same KPI, its signalling period as the "before".
+    ...(s.binding ? linkedBinding(s, link) : {}),
   };
+}
+
+function linkedBinding(s: CycleState, link: LinkedCycle): Pick<CycleIntake, 'binding' | 'baselineMeasurements'> {
+  const point = s.measurements.find((m) => m.seq === link.signal.measurementSeq);
+  const baseline = point?.period ? [{ period: point.period, value: point.value, at: point.at, ...(point.sampleSize === null ? {} : { sampleSize: point.sampleSize }) }] : [];
+  return { binding: s.binding, baselineMeasurements: baseline };
 }
 
 // ---------------------------------------------------------------- timers
@@ -1086,9 +1273,16 @@ function upcoming(s: CycleState): DueItem[] {
   return items.sort((x, y) => x.at - y.at);
 }
 
-/** The next instant a timer is due, or null when nothing is scheduled. */
+/**
+ * The next instant a timer is due, or null when nothing is scheduled. Besides
+ * the reducer's own timers, a bound cycle wakes when a KPI period is due for
+ * measurement (`nextMeasurementAt`): the workflow measures it (an activity)
+ * and applies `bound_measurements_collected`; `fireDueCycleTimers` leaves it alone.
+ */
 export function nextCycleTimerAt(s: CycleState): number | null {
-  return upcoming(s)[0]?.at ?? null;
+  const own = upcoming(s)[0]?.at ?? null;
+  const measure = nextMeasurementAt(s);
+  return own === null ? measure : measure === null ? own : Math.min(own, measure);
 }
 
 /** Fires every timer due at or before `now`, each at its own instant, in time order. */

@@ -46,6 +46,15 @@ export const ErrorCode = {
   METRIC_BOUND: 'METRIC_BOUND',
   /** There is not enough data for the computation asked (too few periods, no volume...). */
   INSUFFICIENT_DATA: 'INSUFFICIENT_DATA',
+  // Refusals of the admin use cases (users and API keys).
+  /** A user with this id already exists. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
+  /** Keys are not issued to a disabled user. */
+  USER_DISABLED: 'USER_DISABLED',
+  /** An admin tried to disable or demote their own account. */
+  SELF_LOCKOUT: 'SELF_LOCKOUT',
+  /** The same key request was already answered with a key (shown once); `details.keyId` names it. */
+  KEY_ALREADY_ISSUED: 'KEY_ALREADY_ISSUED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -6,28 +6,14 @@
  * AUTH_CACHE_TTL_MS).
  */
 import { createHash } from 'node:crypto';
-import { hashApiKey, issueApiKey } from '../api/auth';
-import { problems } from '../api/problem';
 import { type ApiKeyDoc, type Models, type UserDoc, insertIfAbsent } from '../db/models';
 import { DEFAULT_QUEUE } from '../domain/access';
 import type { Role } from '../domain/actors';
+import { DomainError, ErrorCode } from '../domain/errors';
+import { hashApiKey, issueApiKey } from './api-keys';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const DAY_MS = 86_400_000;
-
-/** Problem codes of the admin API (HTTP-only rules, so they stay out of the workflow error registry). */
-export const AdminErrorCode = {
-  /** A user with this id already exists. */
-  ALREADY_EXISTS: 'ALREADY_EXISTS',
-  /** Keys are not issued to a disabled user. */
-  USER_DISABLED: 'USER_DISABLED',
-  /** An admin tried to disable or demote their own account. */
-  SELF_LOCKOUT: 'SELF_LOCKOUT',
-  /** The same key request was already answered with a key (shown once). */
-  KEY_ALREADY_ISSUED: 'KEY_ALREADY_ISSUED',
-  /** The Idempotency-Key was used before for a different key request. */
-  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
-} as const;
 
 export interface UserRecord {
   id: string;
@@ -114,7 +100,7 @@ function issueRequestId(actorId: string, userId: string, idempotencyKey: string)
 export function createAdminService({ models, pepper, onAuthChange }: AdminServiceDeps) {
   async function findUser(id: string): Promise<UserRecord> {
     const doc = await models.User.findById(id).lean<UserLean>();
-    if (!doc) throw problems.notFound(`user ${id} does not exist`);
+    if (!doc) throw new DomainError(ErrorCode.NOT_FOUND, `user ${id} does not exist`);
     return toUser(doc);
   }
 
@@ -133,7 +119,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
   async function createUser(input: { id: string; name: string; role: Role; queues: string[] }): Promise<UserRecord> {
     const doc = { _id: input.id, name: input.name, role: input.role, queues: input.queues, createdAt: new Date(), updatedAt: null, disabledAt: null };
     const { inserted } = await insertIfAbsent(models.User, [doc]);
-    if (inserted === 0) throw problems.conflict(`user ${input.id} already exists`, AdminErrorCode.ALREADY_EXISTS);
+    if (inserted === 0) throw new DomainError(ErrorCode.ALREADY_EXISTS, `user ${input.id} already exists`);
     return toUser(doc);
   }
 
@@ -145,7 +131,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
   async function updateUser(actorId: string, id: string, input: { name: string; role: Role; queues: string[]; disabled: boolean }): Promise<UserRecord> {
     const current = await findUser(id);
     const refused = selfLockout(actorId, id, input);
-    if (refused) throw problems.unprocessable(refused, AdminErrorCode.SELF_LOCKOUT);
+    if (refused) throw new DomainError(ErrorCode.SELF_LOCKOUT, refused);
     const disabledAt = input.disabled ? (current.disabledAt ?? new Date()) : null;
     const changed =
       current.name !== input.name || current.role !== input.role || !sameList(current.queues, input.queues) || current.disabledAt?.getTime() !== disabledAt?.getTime();
@@ -159,8 +145,8 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
 
   /**
    * Issues a key that expires after `expiresInDays`. With an Idempotency-Key,
-   * a retry by the same admin for the same user issues nothing: it answers
-   * 409 KEY_ALREADY_ISSUED with the key's id, because the key itself is shown
+   * a retry by the same admin for the same user issues nothing: it is refused
+   * with KEY_ALREADY_ISSUED naming the key's id, because the key itself is shown
    * only once (if that response was lost, revoke the key and issue another).
    */
   async function issueKey(
@@ -170,7 +156,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     idempotencyKey?: string,
   ): Promise<{ created: boolean; key: string; record: KeyRecord }> {
     const user = await findUser(userId);
-    if (user.disabledAt) throw problems.conflict(`user ${userId} is disabled; enable the user before issuing keys`, AdminErrorCode.USER_DISABLED);
+    if (user.disabledAt) throw new DomainError(ErrorCode.USER_DISABLED, `user ${userId} is disabled; enable the user before issuing keys`);
     const label = input.label ?? null;
     const requestId = idempotencyKey ? issueRequestId(actorId, userId, idempotencyKey) : null;
     if (requestId) {
@@ -178,14 +164,13 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
       if (earlier) {
         const days = earlier.expiresAt ? Math.round((earlier.expiresAt.getTime() - earlier.createdAt.getTime()) / DAY_MS) : null;
         if ((earlier.label ?? null) !== label || days !== input.expiresInDays) {
-          throw problems.unprocessable('this Idempotency-Key was already used with a different request body', AdminErrorCode.IDEMPOTENCY_KEY_REUSED);
+          throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
         }
-        const p = problems.conflict(
+        throw new DomainError(
+          ErrorCode.KEY_ALREADY_ISSUED,
           `this request already issued key ${earlier.keyId}; a key is shown only once: if the response was lost, revoke ${earlier.keyId} and issue a new key`,
-          AdminErrorCode.KEY_ALREADY_ISSUED,
+          { keyId: earlier.keyId },
         );
-        Object.assign(p.extra, { keyId: earlier.keyId });
-        throw p;
       }
     }
     const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
@@ -205,7 +190,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
   /** Idempotent: a key revoked earlier keeps its first `revokedAt`. */
   async function revokeKey(keyId: string): Promise<KeyRecord> {
     const doc = await models.ApiKey.findOne({ keyId }).lean<KeyLean>();
-    if (!doc) throw problems.notFound(`key ${keyId} does not exist`);
+    if (!doc) throw new DomainError(ErrorCode.NOT_FOUND, `key ${keyId} does not exist`);
     if (!doc.revokedAt) {
       // Conditional on `revokedAt: null` so a concurrent revoke cannot move the first timestamp.
       await models.ApiKey.updateOne({ _id: doc._id, revokedAt: null }, { $set: { revokedAt: new Date() } });

@@ -8,11 +8,28 @@
  * order through a database cursor, one batch at a time.
  */
 import type { Cursor, FilterQuery } from 'mongoose';
-import type { AuditFilters } from '../api/audit-schemas';
-import { HttpProblem } from '../api/problem';
 import type { AuditEventDoc, Models } from '../db/models';
+import type { Role } from '../domain/actors';
 import type { StoredAuditEvent } from '../domain/audit-export';
-import { encodeCursor } from './cursor';
+import { encodeCursor, malformedCursor } from './cursor';
+
+export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle', 'review'] as const;
+
+/** What a search or an export matches: every filter given must hold (the API's query schemas parse to this). */
+export interface AuditFilters {
+  /** `complaint:<id>`, `cycle:<id>` or `review:<id>`. */
+  stream?: string;
+  entityType?: (typeof AUDIT_ENTITY_TYPES)[number];
+  entityId?: string;
+  /** User id of the actor (`system` for the engine). */
+  actor?: string;
+  role?: Role | 'system';
+  action?: string;
+  /** Business time, inclusive. */
+  from?: Date;
+  /** Business time, exclusive. */
+  to?: Date;
+}
 
 /** Documents fetched per round trip by the export cursor. */
 export const EXPORT_BATCH_SIZE = 500;
@@ -57,7 +74,7 @@ function decodeAuditCursor(s: string): AuditCursor {
   } catch {
     // fall through
   }
-  throw new HttpProblem(400, 'Bad Request', 'the cursor is malformed', { code: 'VALIDATION_FAILED', errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
+  throw malformedCursor();
 }
 
 export function createAuditSearchService(models: Pick<Models, 'AuditEvent'>) {

@@ -10,13 +10,17 @@ import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { COMPLAINT_WORKFLOW, type ComplaintWorkflowInput, complaintSearchAttributes as SA, complaintUpdates, complaintWorkflowId, getComplaintQuery } from '../contracts/complaint';
 import type { Actor, Role } from '../domain/actors';
-import { scopeOf } from '../api/permissions';
-import type { Principal } from '../domain/access';
+import { DEFAULT_QUEUE, type Principal } from '../domain/access';
+import type { ServiceAreaRef } from '../domain/service-area';
 import { type CommandType, type ComplaintCommand, type ComplaintIntake, type ComplaintState, TERMINAL, openComplaint } from '../domain/complaint';
 import { type ComplaintRowDoc, type Models, storedState } from '../db/models';
 import { hashOf, sha256Hex } from '../domain/hashing';
-import { problems } from '../api/problem';
+import { DomainError, ErrorCode } from '../domain/errors';
+import { scopeOf } from '../domain/permissions';
 import { decodeCursor, encodeCursor } from './cursor';
+import { areaAtIntake } from './service-areas';
+import { filterCovers } from '../domain/cycle-binding';
+import { type Dimension, complaintFact } from '../domain/kpi';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
 export const TEMPORAL_DEADLINE_MS = 10_000;
@@ -51,6 +55,14 @@ export interface ComplaintServiceDeps {
 
 export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
 
+/** An open improvement cycle working on a complaint's area (and cause, category...): "we are fixing this". */
+export interface ImprovementCycleRef {
+  cycleId: string;
+  title: string;
+  phase: string;
+  status: string;
+}
+
 /** Same caller + same Idempotency-Key = same complaint id, hence the same workflow id. */
 export function complaintIdFor(callerId: string, idempotencyKey: string | undefined): string {
   return entityIdFor('c', callerId, idempotencyKey);
@@ -61,10 +73,14 @@ export function entityIdFor(prefix: string, callerId: string, idempotencyKey: st
   return idempotencyKey ? `${prefix}_${sha256Hex(`${callerId}\n${idempotencyKey}`).slice(0, 24)}` : `${prefix}_${randomBytes(12).toString('hex')}`;
 }
 
-/** How intake starts a complaint workflow (also used by the benchmark's bare-start baseline). */
-export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string) {
+/**
+ * How intake starts a complaint workflow (also used by the benchmark's bare-start baseline).
+ * `serviceArea` is the area matched at intake (see `areaAtIntake`); it is not part of the
+ * request hash, so a retry still matches after the catalog changed.
+ */
+export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string, serviceArea: ServiceAreaRef | null = null) {
   const complaintId = complaintIdFor(actor.id, idempotencyKey);
-  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor, receivedAt: Date.now() };
+  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor, receivedAt: Date.now(), serviceArea };
   const requestHash = hashOf(body);
   const input: ComplaintWorkflowInput = { intake };
   const options = {
@@ -89,7 +105,8 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
 
   async function create(actor: Actor, body: NewComplaint, idempotencyKey?: string): Promise<{ created: boolean; state: ComplaintState }> {
-    const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey);
+    const area = await areaAtIntake(models, { category: body.category, channel: body.channel, queue: DEFAULT_QUEUE });
+    const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey, area);
     try {
       await withDeadline(() => client.workflow.start(COMPLAINT_WORKFLOW, options));
       return { created: true, state: { ...openComplaint(intake, {}, intake.receivedAt!).state, version: 0 } };
@@ -98,7 +115,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
       // A retry (or a concurrent duplicate) of the same request: answer with the existing complaint.
       const description = await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).describe());
       if (description.memo?.requestHash !== requestHash) {
-        throw problems.unprocessable('this Idempotency-Key was already used with a different request body', 'IDEMPOTENCY_KEY_REUSED');
+        throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
       }
       return { created: false, state: await get(complaintId) };
     }
@@ -112,7 +129,7 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         if (doc) return storedState<ComplaintState>(doc);
-        throw problems.notFound(`complaint ${complaintId} does not exist`);
+        throw new DomainError(ErrorCode.NOT_FOUND, `complaint ${complaintId} does not exist`);
       }
       throw err;
     }
@@ -129,8 +146,8 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Complaint.findById(complaintId, { status: 1 }).lean();
-        if (doc) throw problems.conflict(`complaint ${complaintId} is ${doc.status}; no further actions are possible`, 'INVALID_TRANSITION');
-        throw problems.notFound(`complaint ${complaintId} does not exist`);
+        if (doc) throw new DomainError(ErrorCode.INVALID_TRANSITION, `complaint ${complaintId} is ${doc.status}; no further actions are possible`);
+        throw new DomainError(ErrorCode.NOT_FOUND, `complaint ${complaintId} does not exist`);
       }
       throw err;
     }
@@ -140,9 +157,11 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   async function requireAssignee(userId: string): Promise<void> {
     const user = await models.User.findById(userId, { role: 1, disabledAt: 1 }).lean();
     const path = 'body.toAgentId';
-    if (!user) throw problems.unprocessable('the request refers to a user that does not exist', 'UNKNOWN_USER', [{ path, message: `unknown user ${userId}` }]);
+    if (!user) throw new DomainError(ErrorCode.UNKNOWN_USER, 'the request refers to a user that does not exist', { errors: [{ path, message: `unknown user ${userId}` }] });
     if (!scopeOf(user.role as Role, 'complaint.act') || user.disabledAt) {
-      throw problems.unprocessable('the new owner cannot work complaints', 'USER_CANNOT_ACT', [{ path, message: `user ${userId} (role ${user.role}${user.disabledAt ? ', disabled' : ''}) may not act on complaints` }]);
+      throw new DomainError(ErrorCode.USER_CANNOT_ACT, 'the new owner cannot work complaints', {
+        errors: [{ path, message: `user ${userId} (role ${user.role}${user.disabledAt ? ', disabled' : ''}) may not act on complaints` }],
+      });
     }
   }
 
@@ -206,7 +225,24 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     };
   }
 
-  return { create, get, act, list };
+  /**
+   * The open cycles whose metric is bound to the complaint's service area,
+   * with no filter or a filter the complaint matches (its category, cause,
+   * channel, severity, queue, agent or policy), oldest first. Read by equality
+   * on the cycles' read model (`boundAreaId`, `active`).
+   */
+  async function improvementCycles(s: ComplaintState): Promise<ImprovementCycleRef[]> {
+    const areaId = s.serviceArea?.areaId;
+    if (!areaId) return [];
+    const docs = await models.Cycle.find({ boundAreaId: areaId, active: true }, { title: 1, phase: 1, status: 1, boundDimension: 1, boundValue: 1, createdAt: 1 }).lean();
+    const fact = complaintFact(s);
+    return docs
+      .filter((d) => filterCovers(d.boundDimension && d.boundValue !== null && d.boundValue !== undefined ? { dimension: d.boundDimension as Dimension, value: d.boundValue } : null, fact))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1))
+      .map((d) => ({ cycleId: d._id, title: d.title, phase: d.phase, status: d.status }));
+  }
+
+  return { create, get, act, list, improvementCycles };
 }
 
 /** The branches of `isAssigned` (src/domain/access.ts) as row filters, each a conjunction of equalities. */

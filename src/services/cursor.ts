@@ -1,8 +1,13 @@
-import { HttpProblem } from '../api/problem';
+import { DomainError, ErrorCode } from '../domain/errors';
 
 /** Keyset-pagination cursor: the sort key and id of the last item of a page, base64url JSON. */
 export function encodeCursor(c: { k: number; id: string }): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+/** The refusal of a cursor this service did not hand out (every cursor decoder throws it). */
+export function malformedCursor(): DomainError {
+  return new DomainError(ErrorCode.VALIDATION_FAILED, 'the cursor is malformed', { errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
 }
 
 export function decodeCursor(s: string): { k: number; id: string } {
@@ -12,5 +17,5 @@ export function decodeCursor(s: string): { k: number; id: string } {
   } catch {
     // fall through
   }
-  throw new HttpProblem(400, 'Bad Request', 'the cursor is malformed', { code: 'VALIDATION_FAILED', errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
+  throw malformedCursor();
 }

@@ -10,12 +10,14 @@ import type { Config } from '../config';
 import { CYCLE_WORKFLOW, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../contracts/cycle';
 import { cycleSearchAttributes as SA } from '../contracts/search-attributes';
 import type { Actor, Role } from '../domain/actors';
-import { scopeOf } from '../api/permissions';
-import { type CycleCommand, type CycleCommandType, type CycleIntake, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
+import { type BoundMetric, type CycleCommand, type CycleCommandType, type CycleDefinition, type CycleIntake, type CycleSettings, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
+import { type Dimension, type KpiId, type KpiPeriod, addDays, dayInZone } from '../domain/kpi';
+import { areaVersions, calendarVersions } from '../db/catalog';
+import { MAX_RANGE_DAYS, createAnalyticsService } from './analytics';
 import { hashOf } from '../domain/hashing';
 import { type CycleDoc, type Models, storedState } from '../db/models';
-import { type FieldError, HttpProblem, problems } from '../api/problem';
-import type { CreateCycleBody } from '../api/cycle-schemas';
+import { DomainError, ErrorCode } from '../domain/errors';
+import { scopeOf } from '../domain/permissions';
 import { TEMPORAL_DEADLINE_MS, entityIdFor, updateWithinDeadline } from './complaints';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -25,7 +27,27 @@ export interface CycleServiceDeps {
   config: Config;
 }
 
-const invalid = (errors: FieldError[]) => new HttpProblem(400, 'Bad Request', 'the request is invalid', { code: 'VALIDATION_FAILED', errors });
+/**
+ * What starting a cycle takes (the API's createCycleBody parses to this). The
+ * owner defaults to the caller and the approvers to the sponsor.
+ */
+export interface NewCycle extends Pick<CycleDefinition, 'type' | 'title' | 'problemStatement' | 'area' | 'sponsorId' | 'team' | 'goal' | 'evidence'> {
+  ownerId?: string;
+  settings: Omit<CycleSettings, 'approvers'> & { approvers?: string[] };
+  /** Bind the metric to a KPI of the live data (see `resolveBinding`). */
+  binding?: NewBinding;
+}
+
+/** A binding as requested: the KPI, the service area, an optional dimension filter, the period. */
+export interface NewBinding {
+  kpi: KpiId;
+  area: string;
+  dimension?: Dimension;
+  value?: string;
+  period: KpiPeriod;
+}
+
+const invalid = (errors: { path: string; message: string }[]) => new DomainError(ErrorCode.VALIDATION_FAILED, 'the request is invalid', { errors });
 
 /** A user id a request refers to: its field path, and whether that user will have to act on the cycle. */
 type UserRef = [path: string, userId: string, mustAct: boolean];
@@ -44,8 +66,22 @@ function userRefs(cmd: CycleCommand): UserRef[] {
   }
 }
 
+/** The complaints a cycle works on (GET /cycles/:id/complaints). */
+export interface CycleComplaints {
+  cycleId: string;
+  /** The complaint ids it was opened with, then each evidence item's sample, without repeats, at most `limit`. */
+  evidence: string[];
+  /**
+   * A bound metric's scope (its area and filter) from the day the cycle opened
+   * to today (or the day it closed), in the area's time zone: how many
+   * complaints came in (cancelled ones not counted) and the newest of them.
+   */
+  live: { areaId: string; filter: BoundMetric['filter']; from: string; to: string; count: number; sample: string[] } | null;
+}
+
 export function createCycleService({ client, models, config }: CycleServiceDeps) {
   const withDeadline = <T>(fn: () => Promise<T>) => client.connection.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, fn);
+  const analytics = createAnalyticsService({ models });
 
   /**
    * 422 naming every referenced user id that does not exist (UNKNOWN_USER), or
@@ -57,17 +93,33 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     const ids = [...new Set(refs.map(([, id]) => id))];
     const roles = new Map((await models.User.find({ _id: { $in: ids } }, { role: 1 }).lean()).map((u) => [u._id, u.role as Role]));
     const unknown = refs.filter(([, id]) => !roles.has(id)).map(([path, id]) => ({ path, message: `unknown user ${id}` }));
-    if (unknown.length > 0) throw problems.unprocessable('the request refers to users that do not exist', 'UNKNOWN_USER', unknown);
+    if (unknown.length > 0) throw new DomainError(ErrorCode.UNKNOWN_USER, 'the request refers to users that do not exist', { errors: unknown });
     const cannotAct = refs
       .filter(([, id, mustAct]) => mustAct && !scopeOf(roles.get(id)!, 'cycle.act'))
       .map(([path, id]) => ({ path, message: `user ${id} (role ${roles.get(id)}) may not act on cycles` }));
-    if (cannotAct.length > 0) throw problems.unprocessable('the request names users whose role may not act on cycles', 'USER_CANNOT_ACT', cannotAct);
+    if (cannotAct.length > 0) throw new DomainError(ErrorCode.USER_CANNOT_ACT, 'the request names users whose role may not act on cycles', { errors: cannotAct });
   }
 
-  async function create(actor: Actor, body: CreateCycleBody, idempotencyKey?: string): Promise<{ created: boolean; state: CycleState }> {
+  /**
+   * A requested binding with its area's time zone (its calendar's, now: a
+   * bound cycle keeps the zone it started with, like a complaint its area).
+   * An unknown area is named in `errors`.
+   */
+  async function resolveBinding(b: NewBinding, errors: { path: string; message: string }[]): Promise<BoundMetric> {
+    const area = (await areaVersions(models, b.area))[0];
+    if (!area) errors.push({ path: 'body.binding.area', message: `unknown service area ${b.area}` });
+    // The area routes refuse an unknown calendar, and calendars are never deleted.
+    const calendar = area ? (await calendarVersions(models, area.calendarId))[0] : undefined;
+    const filter = b.dimension !== undefined && b.value !== undefined ? { dimension: b.dimension, value: b.value } : null;
+    return { kpi: b.kpi, areaId: b.area, filter, period: b.period, timeZone: calendar?.timeZone ?? 'UTC' };
+  }
+
+  async function create(actor: Actor, body: NewCycle, idempotencyKey?: string): Promise<{ created: boolean; state: CycleState }> {
     const cycleId = entityIdFor('y', actor.id, idempotencyKey);
     const receivedAt = Date.now();
     const ownerId = body.ownerId ?? actor.id;
+    const bindingErrors: { path: string; message: string }[] = [];
+    const binding = body.binding ? await resolveBinding(body.binding, bindingErrors) : null;
     const intake: CycleIntake = {
       cycleId,
       type: body.type,
@@ -82,12 +134,15 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       settings: { ...DEFAULT_CYCLE_SETTINGS, ...body.settings, approvers: body.settings.approvers ?? [body.sponsorId] },
       createdBy: actor,
       receivedAt,
+      ...(binding ? { binding } : {}),
     };
     const approversGiven = body.settings.approvers !== undefined;
     const errors = intakeProblems(intake)
       // Approvers defaulted from the sponsor: name the sponsor, not a field the client never sent.
       .filter((p) => approversGiven || !p.path.startsWith('settings.approvers'))
-      .map((p) => ({ path: `body.${p.path}`, message: p.message }));
+      // The time zone is the area calendar's, not a field of the request.
+      .map((p) => ({ path: p.path === 'binding.timeZone' ? 'body.binding.area' : `body.${p.path}`, message: p.message }));
+    errors.push(...bindingErrors);
     if (body.goal.deadline <= receivedAt) errors.push({ path: 'body.goal.deadline', message: 'the deadline must be in the future' });
     if (errors.length > 0) throw invalid(errors);
     // The owner defaults to the caller: an admin starting a cycle must name an owner who can run it.
@@ -124,7 +179,7 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
       if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
       const description = await withDeadline(() => client.workflow.getHandle(cycleWorkflowId(cycleId)).describe());
       if (description.memo?.requestHash !== requestHash) {
-        throw problems.unprocessable('this Idempotency-Key was already used with a different request body', 'IDEMPOTENCY_KEY_REUSED');
+        throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
       }
       return { created: false, state: await get(cycleId) };
     }
@@ -145,7 +200,7 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         if (doc) return fromReadModel(doc);
-        throw problems.notFound(`cycle ${cycleId} does not exist`);
+        throw new DomainError(ErrorCode.NOT_FOUND, `cycle ${cycleId} does not exist`);
       }
       throw err;
     }
@@ -162,8 +217,8 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         const doc = await models.Cycle.findById(cycleId, { status: 1 }).lean();
-        if (doc) throw problems.conflict(`cycle ${cycleId} is ${doc.status}; no further actions are possible`, 'INVALID_TRANSITION');
-        throw problems.notFound(`cycle ${cycleId} does not exist`);
+        if (doc) throw new DomainError(ErrorCode.INVALID_TRANSITION, `cycle ${cycleId} is ${doc.status}; no further actions are possible`);
+        throw new DomainError(ErrorCode.NOT_FOUND, `cycle ${cycleId} does not exist`);
       }
       throw err;
     }
@@ -214,7 +269,29 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
     };
   }
 
-  return { create, get, act, list };
+  /**
+   * The complaints a cycle works on: its evidence sample, and for a bound
+   * metric the live count and newest complaints in its scope over the cycle's
+   * life so far (the KPI store: the same figures as GET /analytics/kpis).
+   */
+  async function complaints(s: CycleState, limit: number, now = Date.now()): Promise<CycleComplaints> {
+    const evidence = [...new Set([...s.evidence.complaintIds, ...(s.evidence.items ?? []).flatMap((i) => i.complaintIds)])].slice(0, limit);
+    const b = s.binding;
+    if (!b) return { cycleId: s.cycleId, evidence, live: null };
+    const to = dayInZone(s.closedAt ?? now, b.timeZone);
+    // A query covers at most MAX_RANGE_DAYS: an older cycle counts its most recent ones.
+    const opened = dayInZone(s.createdAt, b.timeZone);
+    const earliest = addDays(to, -(MAX_RANGE_DAYS - 1));
+    const from = opened > earliest ? opened : earliest;
+    const scope = { areaId: b.areaId, filter: b.filter, from, to };
+    const [volume, sample] = await Promise.all([
+      analytics.kpiSeries({ kpi: 'complaint_volume', period: 'month', ...scope }),
+      analytics.complaintSample({ ...scope, limit }),
+    ]);
+    return { cycleId: s.cycleId, evidence, live: { ...scope, count: volume.total.value ?? 0, sample } };
+  }
+
+  return { create, get, act, list, complaints };
 }
 
 export type CycleService = ReturnType<typeof createCycleService>;

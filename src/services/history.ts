@@ -29,8 +29,8 @@ import type { ComplaintState, StateSummary } from '../domain/complaint';
 import type { Severity, SlaPolicySnapshot } from '../domain/sla-policy';
 import { type SlaAuditEvent, type SlaTimeline, buildSlaTimeline } from '../domain/sla-timeline';
 import type { AuditEventDoc, Models } from '../db/models';
-import { HttpProblem } from '../api/problem';
 import { TEMPORAL_DEADLINE_MS } from './complaints';
+import { malformedCursor } from './cursor';
 
 export type EntityType = 'complaint' | 'cycle';
 
@@ -106,7 +106,7 @@ export function decodeHistoryCursor(s: string): SortKey {
   } catch {
     // fall through
   }
-  throw new HttpProblem(400, 'Bad Request', 'the cursor is malformed', { code: 'VALIDATION_FAILED', errors: [{ path: 'query.cursor', message: 'malformed cursor' }] });
+  throw malformedCursor();
 }
 
 // ------------------------------------------------------- engine history

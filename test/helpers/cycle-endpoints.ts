@@ -208,7 +208,8 @@ const ACTION_INVALID: Record<CycleCommandType, CycleCase[]> = {
     bad('frequency missing', { items: [{ metric: 'm', operationalDefinition: 'd', source: 's', sampleSize: 5 }] }, 'body.items.0.frequency'),
   ],
   set_baseline: [
-    bad('data missing', {}, 'body.data'),
+    // `data` may be omitted (a bound metric's baseline comes from its measurements): null is still no data.
+    bad('data null', { data: null }, 'body.data'),
     bad('an unknown data kind', { data: { kind: 'ordinal', values: [1, 2] } }, 'body.data.kind'),
     bad('continuous data with one value', { data: { kind: 'continuous', values: [1] } }, 'body.data.values'),
     bad('discrete data with zero units', { data: { kind: 'discrete', defects: 1, units: 0, opportunitiesPerUnit: 1 } }, 'body.data.units'),
@@ -238,7 +239,7 @@ const ACTION_INVALID: Record<CycleCommandType, CycleCase[]> = {
     bad('failureMode missing', { ...VALID_ACTION_BODIES.add_fmea_row(), failureMode: undefined }, 'body.failureMode'),
     bad('an unknown field (the RPN is computed)', { ...VALID_ACTION_BODIES.add_fmea_row(), rpn: 1 }, 'body.rpn'),
   ],
-  set_pilot_data: [bad('data missing', {}, 'body.data'), bad('values not numbers', { data: { kind: 'continuous', values: ['1', '2'] } }, 'body.data.values.0')],
+  set_pilot_data: [bad('data null', { data: null }, 'body.data'), bad('values not numbers', { data: { kind: 'continuous', values: ['1', '2'] } }, 'body.data.values.0')],
   set_control_plan: [
     bad('improvedData with one point', { ...VALID_ACTION_BODIES.set_control_plan(), improvedData: [9] }, 'body.improvedData'),
     bad('an operator object as process owner', { ...VALID_ACTION_BODIES.set_control_plan(), processOwnerId: OP }, 'body.processOwnerId'),
@@ -296,6 +297,15 @@ export const CYCLE_ENDPOINTS: CycleEndpoint[] = [
       bad('a complaint category that is not a slug', validCycle({ evidence: { complaintCategory: 'Billing Issues' } }), 'body.evidence.complaintCategory'),
       bad('an SPC signal with an unknown rule', validCycle({ evidence: { spcSignal: { cycleId: 'y_1', measurementSeq: 3, rules: [5], at: CYCLE_DEADLINE } } }), 'body.evidence.spcSignal.rules.0'),
       bad('an unknown field', validCycle({ priority: 'high' }), 'body.priority'),
+      bad('a binding to an unknown KPI', validCycle({ binding: { kpi: 'happiness', area: 'billing', period: 'week' } }), 'body.binding.kpi'),
+      bad('a binding with an unknown period', validCycle({ binding: { kpi: 'complaint_volume', area: 'billing', period: 'quarter' } }), 'body.binding.period'),
+      bad('a binding dimension without a value', validCycle({ binding: { kpi: 'complaint_volume', area: 'billing', dimension: 'cause', period: 'week' } }), 'body.binding.value'),
+      bad('a binding value without a dimension', validCycle({ binding: { kpi: 'complaint_volume', area: 'billing', value: 'double_charge', period: 'week' } }), 'body.binding.dimension'),
+      bad('a binding on an unknown dimension', validCycle({ binding: { kpi: 'complaint_volume', area: 'billing', dimension: 'region', value: 'north', period: 'week' } }), 'body.binding.dimension'),
+      bad('a binding area that is not a slug', validCycle({ binding: { kpi: 'complaint_volume', area: 'Billing Support', period: 'week' } }), 'body.binding.area'),
+      bad('an unknown field in the binding (the time zone is the area calendar\'s)', validCycle({ binding: { kpi: 'complaint_volume', area: 'billing', period: 'week', timeZone: 'UTC' } }), 'body.binding.timeZone'),
+      bad('a binding to a service area that does not exist', validCycle({ binding: { kpi: 'first_response_median_minutes', area: 'no-such-area', period: 'week' } }), 'body.binding.area'),
+      bad('a share KPI bound to a continuous goal', validCycle({ binding: { kpi: 'first_response_attainment', area: 'no-such-area', period: 'week' } }), 'body.goal.metricType'),
       bad('a body that is an array', [validCycle()], 'body'),
       { name: 'a malformed Idempotency-Key', body: validCycle(), headers: { 'idempotency-key': 'has spaces in it' }, status: 400, code: 'VALIDATION_FAILED', errorPath: 'headers.idempotency-key' },
     ],
@@ -340,6 +350,20 @@ export const CYCLE_ENDPOINTS: CycleEndpoint[] = [
     role: 'admin',
     wrongRoles: ['intake'],
     invalid: [badQuery('an unknown format', '?format=html', 'query.format'), badQuery('a repeated format', '?format=json&format=markdown', 'query.format')],
+  },
+  {
+    method: 'GET',
+    route: 'GET /cycles/:id/complaints',
+    path: (id) => `/cycles/${id}/complaints`,
+    hasId: true,
+    role: 'sponsor',
+    wrongRoles: ['intake'],
+    invalid: [
+      badQuery('limit zero', '?limit=0', 'query.limit'),
+      badQuery('limit above 100', '?limit=101', 'query.limit'),
+      badQuery('a non-numeric limit', '?limit=ten', 'query.limit'),
+      badQuery('a repeated limit', '?limit=5&limit=6', 'query.limit'),
+    ],
   },
   ...(Object.keys(VALID_ACTION_BODIES) as CycleCommandType[]).map(
     (type): CycleEndpoint => ({

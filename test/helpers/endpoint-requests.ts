@@ -31,6 +31,7 @@ import type { ApiStack, CallResult } from './api';
 import { ACTION_DUE, VALID_ACTION_BODIES, validCycle } from './cycle-endpoints';
 import { ALWAYS, WEEKDAYS_UTC, policy } from './fixtures';
 import { eventually, uniqueId } from './stack';
+import { areaDefinition, lastEndedMonth, seedArea } from './review-fixtures';
 
 type View = Record<string, any>;
 
@@ -551,7 +552,7 @@ const cycleEntries: EndpointEntry[] = [
     accepted: async (_ctx, caller) => ({ ...get('/cycles?limit=100'), verify: caller.role === 'admin' || caller.role === 'auditor' ? undefined : onlyInvolved }),
     probe: async () => get('/cycles?limit=100'),
   },
-  ...(['', '/report', '/history'] as const).map(
+  ...(['', '/report', '/history', '/complaints'] as const).map(
     (suffix): EndpointEntry => ({
       route: `GET /cycles/:id${suffix}`,
       accepted: async (ctx) => get(`/cycles/${ctx.cycles.shared}${suffix}`, cycle(ctx.cycles.shared)),
@@ -669,5 +670,189 @@ const adminEntries: EndpointEntry[] = ADMIN_ENDPOINTS.map((e) => ({
 
 const healthEntries: EndpointEntry[] = ['/healthz', '/readyz'].map((path) => ({ route: `GET ${path}`, accepted: async () => get(path), probe: async () => get(path) }));
 
+// ---- analytics (agents: their own figures by default, their queues; any other filter is outside their scope)
+
+const ANALYTICS_RANGE = 'from=2026-01-01&to=2026-12-31';
+/** An agent who names no filter gets their own figures. */
+const ownFigures = (res: CallResult, caller: Caller) => {
+  if (caller.role !== 'agent') return;
+  expect({ caller: caller.id, filters: (res.body.items as View[]).map((i) => i.filter) }).toEqual({ caller: caller.id, filters: (res.body.items as View[]).map(() => ({ dimension: 'agent', value: caller.id })) });
+};
+const analyticsEntries: EndpointEntry[] = [
+  { route: 'GET /analytics/kpi-definitions', accepted: async () => get('/analytics/kpi-definitions'), probe: async () => get('/analytics/kpi-definitions') },
+  ...(
+    [
+      ['GET /analytics/kpis', `/analytics/kpis?kpi=complaint_volume,first_response_attainment&period=month&${ANALYTICS_RANGE}`],
+      ['GET /analytics/pareto', `/analytics/pareto?by=cause&${ANALYTICS_RANGE}`],
+      ['GET /analytics/control-chart', `/analytics/control-chart?kpi=first_response_attainment&${ANALYTICS_RANGE}`],
+      ['GET /analytics/complaints', `/analytics/complaints?${ANALYTICS_RANGE}`],
+    ] as const
+  ).map(
+    ([route, path]): EndpointEntry => ({
+      route,
+      accepted: async () => ({ ...get(path), verify: route === 'GET /analytics/kpis' ? ownFigures : undefined }),
+      outsideScope: async () => get(`${path}&dimension=category&value=delivery`),
+      probe: async () => get(path),
+    }),
+  ),
+  {
+    route: 'GET /analytics/backlog',
+    accepted: async () => get('/analytics/backlog?queue=general'),
+    outsideScope: async () => get('/analytics/backlog?queue=vip'),
+    probe: async () => get('/analytics/backlog'),
+  },
+];
+
+// ---- quality reviews (scope `all`; the review itself decides who acts: its area's process owner and reviewers)
+
+interface ReviewMatrix {
+  areaId: string;
+  /** An open review of the area (process owner olivia, reviewers simon and sam) that repeatable commands go to. */
+  shared: string;
+  /** A month long past that no review of the area covers yet (one review per area and period). */
+  nextPeriod(): string;
+  /** A fresh open review with a decision, for requests that move a review on. */
+  fresh(): Promise<string>;
+}
+
+const reviewMatrices = new WeakMap<MatrixContext, Promise<ReviewMatrix>>();
+const REVIEW_DUE = new Date(Date.now() + 30 * 86_400_000).toISOString();
+
+/**
+ * The review fixtures, made on first use (a probe, before any snapshot is taken) and settled: the
+ * shared review persisted and its workflow visible, so a snapshot taken afterwards stays still.
+ */
+function reviewMatrix(ctx: MatrixContext): Promise<ReviewMatrix> {
+  let m = reviewMatrices.get(ctx);
+  if (!m) {
+    m = (async () => {
+      const { stack } = ctx;
+      const areaId = uniqueId('matrix-area');
+      await seedArea(stack.models, areaId, areaDefinition({ name: 'Matrix area', match: { categories: ['matrix-review-only'] } }));
+      const workflows = await stack.workflowCount();
+      const shared = (await must(stack, stack.keys.olivia!, 'POST', '/reviews', { areaId, period: lastEndedMonth().key }, 201)).id as string;
+      await eventually(async () => ((await stack.models.QualityReview.findById(shared, { version: 1 }).lean())?.version ?? 0) >= 1, 20_000, 'matrix review persisted');
+      await eventually(async () => (await stack.workflowCount()) === workflows + 1, 20_000, 'matrix review workflow visible');
+      let months = 0;
+      const nextPeriod = () => {
+        months += 1;
+        return `${2000 + Math.floor(months / 12)}-${String((months % 12) + 1).padStart(2, '0')}`;
+      };
+      const fresh = async () => {
+        const id = (await must(stack, stack.keys.olivia!, 'POST', '/reviews', { areaId, period: nextPeriod() }, 201)).id as string;
+        await must(stack, stack.keys.olivia!, 'POST', `/reviews/${id}/decisions`, { text: 'No action needed.' }, 200);
+        return id;
+      };
+      return { areaId, shared, nextPeriod, fresh };
+    })();
+    reviewMatrices.set(ctx, m);
+  }
+  return m;
+}
+
+const reviewEntries: EndpointEntry[] = [
+  {
+    route: 'POST /reviews',
+    accepted: async (ctx) => {
+      const m = await reviewMatrix(ctx);
+      return post('/reviews', { areaId: m.areaId, period: m.nextPeriod() }, undefined, 201);
+    },
+    probe: async (ctx) => post('/reviews', { areaId: (await reviewMatrix(ctx)).areaId, period: lastEndedMonth().key }, undefined, 201),
+  },
+  { route: 'GET /reviews', accepted: async () => get('/reviews?limit=100'), probe: async () => get('/reviews?limit=100') },
+  ...(['', '/report.md'] as const).map(
+    (suffix): EndpointEntry => ({
+      route: `GET /reviews/:id${suffix}`,
+      accepted: async (ctx) => get(`/reviews/${(await reviewMatrix(ctx)).shared}${suffix}`),
+      probe: async (ctx) => get(`/reviews/${(await reviewMatrix(ctx)).shared}${suffix}`),
+    }),
+  ),
+  {
+    route: 'POST /reviews/:id/decisions',
+    accepted: async (ctx, caller) => post(`/reviews/${(await reviewMatrix(ctx)).shared}/decisions`, { text: `Decision of ${caller.id}` }),
+    probe: async (ctx) => post(`/reviews/${(await reviewMatrix(ctx)).shared}/decisions`, { text: 'probe' }),
+  },
+  {
+    route: 'POST /reviews/:id/actions',
+    accepted: async (ctx, caller) => post(`/reviews/${(await reviewMatrix(ctx)).shared}/actions`, { title: `Action of ${caller.id}`, assigneeId: caller.id, dueAt: REVIEW_DUE }),
+    probe: async (ctx) => post(`/reviews/${(await reviewMatrix(ctx)).shared}/actions`, { title: 'probe', assigneeId: 'olivia', dueAt: REVIEW_DUE }),
+  },
+  {
+    route: 'POST /reviews/:id/signatures',
+    // The process owner's approval submits a fresh review; any other reviewer approves one the owner submitted.
+    accepted: async (ctx, caller) => {
+      const m = await reviewMatrix(ctx);
+      const id = await m.fresh();
+      if (caller.id !== 'olivia') await must(ctx.stack, ctx.stack.keys.olivia!, 'POST', `/reviews/${id}/signatures`, { decision: 'approve', comment: 'submitted' }, 200);
+      return post(`/reviews/${id}/signatures`, { decision: 'approve', comment: `signed by ${caller.id}` });
+    },
+    probe: async (ctx) => post(`/reviews/${(await reviewMatrix(ctx)).shared}/signatures`, { decision: 'approve', comment: 'probe' }),
+  },
+];
+
+// ---- improvement triggers (scope `all`; the dry run is a POST that writes nothing)
+
+const triggerMatrices = new WeakMap<MatrixContext, Promise<{ areaId: string; triggerId: string }>>();
+
+/** A trigger definition on the matrix area: its process owner olivia owns what it opens, simon sponsors. */
+const triggerBody = (areaId: string) => ({
+  name: 'Matrix trigger',
+  areaId,
+  enabled: false,
+  kpi: 'first_response_attainment',
+  period: 'week',
+  lookbackPeriods: 12,
+  condition: { type: 'threshold', periods: 3, target: 0.9 },
+  action: { cycleType: 'pdca', sponsorId: 'simon', deadlineDays: 60 },
+});
+
+/** An area and a (disabled) trigger on it, made on first use (a probe, before any snapshot is taken). */
+function triggerMatrix(ctx: MatrixContext): Promise<{ areaId: string; triggerId: string }> {
+  let m = triggerMatrices.get(ctx);
+  if (!m) {
+    m = (async () => {
+      const areaId = uniqueId('matrix-trigger-area');
+      await seedArea(ctx.stack.models, areaId, areaDefinition({ name: 'Matrix trigger area', match: { categories: ['matrix-trigger-only'] } }));
+      const triggerId = uniqueId('matrix-trigger');
+      await must(ctx.stack, ctx.stack.keys.ada!, 'POST', '/triggers', { triggerId, ...triggerBody(areaId) }, 201);
+      return { areaId, triggerId };
+    })();
+    triggerMatrices.set(ctx, m);
+  }
+  return m;
+}
+
+const latestTriggerVersion = async (ctx: MatrixContext, triggerId: string) => (await must(ctx.stack, ctx.stack.keys.ada!, 'GET', `/triggers/${triggerId}`, undefined, 200)).version as number;
+
+const triggerEntries: EndpointEntry[] = [
+  { route: 'GET /triggers', accepted: async () => get('/triggers'), probe: async () => get('/triggers') },
+  {
+    route: 'GET /triggers/:id',
+    accepted: async (ctx) => get(`/triggers/${(await triggerMatrix(ctx)).triggerId}`),
+    probe: async (ctx) => get(`/triggers/${(await triggerMatrix(ctx)).triggerId}`),
+  },
+  {
+    route: 'POST /triggers',
+    accepted: async (ctx) => post('/triggers', { triggerId: uniqueId('matrix-trigger'), ...triggerBody((await triggerMatrix(ctx)).areaId) }, undefined, 201),
+    probe: async (ctx) => post('/triggers', { triggerId: 'never-created-trigger', ...triggerBody((await triggerMatrix(ctx)).areaId) }, undefined, 201),
+  },
+  {
+    route: 'PUT /triggers/:id',
+    accepted: async (ctx) => {
+      const m = await triggerMatrix(ctx);
+      return { method: 'PUT', path: `/triggers/${m.triggerId}`, body: { expectedVersion: await latestTriggerVersion(ctx, m.triggerId), ...triggerBody(m.areaId) }, status: 200 };
+    },
+    probe: async (ctx) => {
+      const m = await triggerMatrix(ctx);
+      return { method: 'PUT', path: `/triggers/${m.triggerId}`, body: { expectedVersion: await latestTriggerVersion(ctx, m.triggerId), ...triggerBody(m.areaId) }, status: 200 };
+    },
+  },
+  {
+    route: 'POST /analytics/triggers/:id/evaluate',
+    accepted: async (ctx) => post(`/analytics/triggers/${(await triggerMatrix(ctx)).triggerId}/evaluate`, {}),
+    probe: async (ctx) => post(`/analytics/triggers/${(await triggerMatrix(ctx)).triggerId}/evaluate`, {}),
+  },
+];
+
 /** One entry per route of the API. */
-export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries];
+export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries];

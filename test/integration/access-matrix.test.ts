@@ -155,8 +155,8 @@ describe('access control', () => {
 
     it('given every route, when the auditor calls it, then every read is served (user administration aside) and every write is refused with nothing changed', async () => {
       const auditor = callerFor(stack, 'auditor');
-      // Verifying the audit trail is a POST that writes nothing.
-      const readOnly = (r: RouteSpec) => r.method === 'get' || routeName(r) === 'POST /audit/verify';
+      // Verifying the audit trail and dry-running a trigger are POSTs that write nothing.
+      const readOnly = (r: RouteSpec) => r.method === 'get' || ['POST /audit/verify', 'POST /analytics/triggers/:id/evaluate'].includes(routeName(r));
       const reads = ROUTES.filter((r) => readOnly(r) && r.permission !== 'public');
       const writes = ROUTES.filter((r) => !readOnly(r));
 

@@ -26,6 +26,16 @@ const validPolicy = () => ({
   calendarId: '24x7',
 });
 const validComplaint = () => ({ customer: { id: 'cust-bad-input', name: 'Eve' }, channel: 'email', category: 'billing', severity: 'P3', description: 'charged twice' });
+/** An improvement trigger on an area that does not exist here: were its request accepted, the service would refuse it (422) and write nothing. */
+const validTrigger = () => ({
+  name: 'Billing first response',
+  areaId: 'billing',
+  kpi: 'first_response_attainment',
+  period: 'week',
+  lookbackPeriods: 12,
+  condition: { type: 'spc', baselinePeriods: 8 },
+  action: { cycleType: 'pdca', sponsorId: 'simon', deadlineDays: 60 },
+});
 
 interface Case {
   name: string;
@@ -324,6 +334,74 @@ const ENDPOINTS: Endpoint[] = [
       bad('match of the wrong type', { expectedVersion: 1, ...validPolicy(), match: 'P1' }, 'body.match'),
       bad('an unknown field (policyId belongs in the path)', { expectedVersion: 1, policyId: 'x', ...validPolicy() }, 'body.policyId'),
     ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /triggers',
+    path: () => '/triggers',
+    hasId: false,
+    role: 'auditor',
+    wrongRoles: ['agent', 'intake'],
+    invalid: [badQuery('an area that is not a slug', '/triggers?areaId=Not%20A%20Slug', 'query.areaId'), badQuery('an operator in the area', '/triggers?areaId[$ne]=x')],
+  },
+  {
+    method: 'GET',
+    route: 'GET /triggers/:id',
+    path: (id = 'billing-frt') => `/triggers/${id}`,
+    hasId: true,
+    role: 'supervisor',
+    wrongRoles: ['agent', 'intake'],
+    invalid: [badQuery('a non-numeric version', '/triggers/billing-frt?version=abc', 'query.version'), badQuery('version zero', '/triggers/billing-frt?version=0', 'query.version')],
+  },
+  {
+    method: 'POST',
+    route: 'POST /triggers',
+    path: () => '/triggers',
+    hasId: false,
+    role: 'process_owner',
+    wrongRoles: ['agent', 'supervisor', 'sponsor', 'auditor', 'intake'],
+    body: () => ({ triggerId: 'billing-frt', ...validTrigger() }),
+    invalid: [
+      bad('triggerId missing', validTrigger(), 'body.triggerId'),
+      bad('a triggerId that is not a slug', { triggerId: 'Billing FRT', ...validTrigger() }, 'body.triggerId'),
+      bad('an unknown KPI', { triggerId: 't', ...validTrigger(), kpi: 'happiness' }, 'body.kpi'),
+      bad('an unknown period', { triggerId: 't', ...validTrigger(), period: 'fortnight' }, 'body.period'),
+      bad('an unknown filter dimension', { triggerId: 't', ...validTrigger(), filter: { dimension: 'mood', value: 'x' } }, 'body.filter.dimension'),
+      bad('an SPC baseline below 8 periods', { triggerId: 't', ...validTrigger(), condition: { type: 'spc', baselinePeriods: 4 } }, 'body.condition.baselinePeriods'),
+      bad('a Pareto share above 1', { triggerId: 't', ...validTrigger(), condition: { type: 'pareto', by: 'cause', share: 2, periods: 3 } }, 'body.condition.share'),
+      bad('a Pareto by an unknown dimension', { triggerId: 't', ...validTrigger(), condition: { type: 'pareto', by: 'agent', share: 0.5, periods: 3 } }, 'body.condition.by'),
+      bad('a threshold without periods', { triggerId: 't', ...validTrigger(), condition: { type: 'threshold' } }, 'body.condition.periods'),
+      bad('an unknown cycle type', { triggerId: 't', ...validTrigger(), action: { cycleType: 'kaizen', sponsorId: 'simon', deadlineDays: 60 } }, 'body.action.cycleType'),
+      bad('an operator object as sponsor', { triggerId: 't', ...validTrigger(), action: { cycleType: 'pdca', sponsorId: { $ne: null }, deadlineDays: 60 } }, 'body.action.sponsorId'),
+      bad('enabled as a string', { triggerId: 't', ...validTrigger(), enabled: 'yes' }, 'body.enabled'),
+      bad('a lookback of one period', { triggerId: 't', ...validTrigger(), lookbackPeriods: 1 }, 'body.lookbackPeriods'),
+      bad('an unknown field', { triggerId: 't', ...validTrigger(), ownerId: 'olivia' }, 'body.ownerId'),
+    ],
+  },
+  {
+    method: 'PUT',
+    route: 'PUT /triggers/:id',
+    path: (id = 'billing-frt') => `/triggers/${id}`,
+    hasId: true,
+    role: 'admin',
+    wrongRoles: ['agent', 'supervisor', 'sponsor', 'auditor', 'intake'],
+    body: () => ({ expectedVersion: 1, ...validTrigger() }),
+    invalid: [
+      bad('expectedVersion missing', validTrigger(), 'body.expectedVersion'),
+      bad('expectedVersion zero', { expectedVersion: 0, ...validTrigger() }, 'body.expectedVersion'),
+      bad('condition missing', { expectedVersion: 1, ...validTrigger(), condition: undefined }, 'body.condition'),
+      bad('an unknown field (triggerId belongs in the path)', { expectedVersion: 1, triggerId: 'x', ...validTrigger() }, 'body.triggerId'),
+    ],
+  },
+  {
+    method: 'POST',
+    route: 'POST /analytics/triggers/:id/evaluate',
+    path: (id = 'billing-frt') => `/analytics/triggers/${id}/evaluate`,
+    hasId: true,
+    role: 'sponsor',
+    wrongRoles: ['agent', 'intake'],
+    body: () => ({}),
+    invalid: [bad('an unknown field', { asOf: '2030-01-01T00:00:00Z' }, 'body.asOf'), bad('a body that is an array', [], 'body')],
   },
 ];
 

@@ -55,9 +55,9 @@ describe('cycle bad input', () => {
     return { path: ep.path(MISSING_CYCLE_ID), body: ep.body?.() };
   }
 
-  it('given the endpoint table, then it covers every cycle route: create, list, get, report and 23 actions', () => {
-    expect(CYCLE_ENDPOINTS).toHaveLength(27);
-    expect(new Set(CYCLE_ENDPOINTS.map((e) => e.route)).size).toBe(27);
+  it('given the endpoint table, then it covers every cycle route: create, list, get, report, complaints and 23 actions', () => {
+    expect(CYCLE_ENDPOINTS).toHaveLength(28);
+    expect(new Set(CYCLE_ENDPOINTS.map((e) => e.route)).size).toBe(28);
     expect(CYCLE_ENDPOINTS.filter((e) => /^POST \/cycles\/:id\/[a-z-]+$/.test(e.route))).toHaveLength(23);
   });
 

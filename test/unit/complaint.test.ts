@@ -15,6 +15,7 @@ import {
   slaStatus,
 } from '../../src/domain/complaint';
 import { ErrorCode } from '../../src/domain/errors';
+import type { ServiceAreaRef } from '../../src/domain/service-area';
 import type { Severity, SlaPolicySnapshot } from '../../src/domain/sla-policy';
 import { expectDomainError } from '../helpers/domain';
 
@@ -194,7 +195,7 @@ describe('intake', () => {
         at: T0,
         before: null,
         after: { status: 'open', severity: 'P3', ownerId: null, firstResponderId: null, queue: null, slaPaused: false, escalationLevel: 0 },
-        details: { channel: 'email', category: 'billing', customerId: 'cust-1', slaPolicy: { policyId: 'policy-p3', version: 2, calendar: 'always-open' } },
+        details: { channel: 'email', category: 'billing', customerId: 'cust-1', slaPolicy: { policyId: 'policy-p3', version: 2, calendar: 'always-open' }, serviceArea: null },
         notifications: [],
       },
     ]);
@@ -826,5 +827,84 @@ describe('slaStatus', () => {
     const late = slaStatus(acked, at(500))!;
     expect(late.atRisk).toBe(false);
     expect(late.clocks[1]).toMatchObject({ breached: true, remainingBusinessMs: -20 * MIN });
+  });
+});
+
+describe('service area, resolution codes and transfer count', () => {
+  const BILLING: ServiceAreaRef = { areaId: 'billing', version: 2, name: 'Billing support', timeZone: 'Europe/Paris', causes: ['double-charge', 'invoice-not-received'] };
+  const NO_CAUSES: ServiceAreaRef = { ...BILLING, areaId: 'web', causes: [] };
+  /** In progress under agent A, in the given area (or none). */
+  const working = (serviceArea: ServiceAreaRef | null) => act(act(open(POLICIES, { serviceArea }), ACK, agentA, 1), PUBLIC_NOTE, agentA, 2);
+
+  it('given an intake with a service area, when opened, then the state keeps the area as given, no transfers yet, and the audit names area and version', () => {
+    const { state, transitions } = openComplaint(intake({ serviceArea: BILLING }), POLICIES, T0);
+    expect(state).toMatchObject({ serviceArea: BILLING, transferCount: 0 });
+    expect(transitions[0]!.details).toMatchObject({ serviceArea: { areaId: 'billing', version: 2 } });
+  });
+
+  it('given an intake without an area (matched none, or sent before areas existed), when opened, then serviceArea is null', () => {
+    expect(open(POLICIES).serviceArea).toBeNull();
+    expect(open(POLICIES, { serviceArea: undefined }).serviceArea).toBeNull();
+  });
+
+  it("given an area with a cause catalog, when resolved without a cause or with one outside it, then INVALID_ACTION naming the allowed codes, and nothing changes", () => {
+    const s = working(BILLING);
+    const missing = expectDomainError(() => applyCommand(s, RESOLVE, agentA, at(10)), ErrorCode.INVALID_ACTION);
+    expect(missing.message).toContain('double-charge, invoice-not-received');
+    expectRejected(s, { ...RESOLVE, cause: 'tariff-not-explained' }, agentA, 10, ErrorCode.INVALID_ACTION);
+  });
+
+  it('given an area with a cause catalog, when resolved with one of its causes and tags, then the resolution and the audit record both', () => {
+    const { state, transitions } = run(working(BILLING), { type: 'resolve', summary: 'refunded', cause: 'double-charge', tags: ['refund', 'vip'] }, agentA, 10);
+    expect(state.resolution).toEqual({ summary: 'refunded', by: 'agent-a', cause: 'double-charge', tags: ['refund', 'vip'] });
+    expect(transitions[0]!.details).toEqual({ summary: 'refunded', cause: 'double-charge', tags: ['refund', 'vip'] });
+  });
+
+  it('given no area or an area without causes, when resolved without a cause, then it resolves with cause null; with a cause, then INVALID_ACTION (nothing to count it against)', () => {
+    for (const area of [null, NO_CAUSES]) {
+      const s = working(area);
+      expect(act(s, RESOLVE, agentA, 10).resolution).toEqual({ summary: 'refunded', by: 'agent-a', cause: null, tags: [] });
+      expectRejected(s, { ...RESOLVE, cause: 'double-charge' }, agentA, 10, ErrorCode.INVALID_ACTION);
+    }
+  });
+
+  it('given a complaint stored before areas existed (no serviceArea, no transferCount), when resolved and transferred, then it behaves as having no area and no transfers', () => {
+    const { serviceArea: _a, transferCount: _t, ...legacy } = working(null);
+    const old = legacy as ComplaintState;
+    expect(act(old, RESOLVE, agentA, 10).resolution).toMatchObject({ cause: null });
+    expect(act(old, { type: 'transfer', toAgentId: 'agent-b', reason: 'x' }, agentA, 10).transferCount).toBe(1);
+  });
+
+  it('given tags that repeat, are too many, blank or too long, when resolving, then INVALID_ACTION', () => {
+    const s = working(null);
+    for (const tags of [['a', 'a'], Array.from({ length: 11 }, (_, i) => `t${i}`), [' '], ['x'.repeat(41)]]) {
+      expectRejected(s, { ...RESOLVE, tags }, agentA, 10, ErrorCode.INVALID_ACTION);
+    }
+  });
+
+  it('given a reopened complaint, when resolved again, then the new cause replaces the old', () => {
+    const first = act(working(BILLING), { ...RESOLVE, cause: 'double-charge' }, agentA, 10);
+    const reopened = act(first, REOPEN, agentA, 20);
+    expect(reopened.resolution).toBeNull();
+    expect(act(reopened, { ...RESOLVE, cause: 'invoice-not-received' }, agentA, 30).resolution).toMatchObject({ cause: 'invoice-not-received' });
+  });
+
+  it('given transfers, a supervisor assignment and an escalation that reassigns to a queue, when applied, then each counts one change of hands', () => {
+    const s = open({ P3: snapshot('P3', { escalation: [{ afterBreachMinutes: 60, action: 'reassign_queue', queue: 'tier-2' }] }) });
+    const assigned = act(s, { type: 'transfer', toAgentId: 'agent-a', reason: 'billing expert' }, supervisor, 1);
+    expect(assigned.transferCount).toBe(1);
+    const handedOn = act(act(assigned, ACK, agentA, 2), { type: 'transfer', toAgentId: 'agent-b', reason: 'holiday' }, agentA, 3);
+    expect(handedOn.transferCount).toBe(2);
+    const escalated = fire(fire(handedOn, 480).state, 540).state;
+    expect(escalated).toMatchObject({ ownerId: null, queue: 'tier-2', transferCount: 3 });
+    // Other actions leave the count alone.
+    expect(act(escalated, { type: 'change_severity', severity: 'P2', reason: 'x' }, supervisor, 545).transferCount).toBe(3);
+  });
+
+  it('given an escalation that only notifies or raises severity, when it fires, then the count stays', () => {
+    const s = open({ P3: snapshot('P3', { escalation: [{ afterBreachMinutes: 0, action: 'notify_role', role: 'supervisor' }, { afterBreachMinutes: 10, action: 'raise_severity' }] }) });
+    const escalated = fire(act(s, ACK, agentA, 2), 600).state;
+    expect(escalated.sla!.escalationLevel).toBe(2);
+    expect(escalated.transferCount).toBe(0);
   });
 });

@@ -52,6 +52,8 @@ describe('loadConfig', () => {
       QL_AUDIT_SIGNING_KEY: SIGNING_KEY,
       QL_AUDIT_PUBLIC_KEY: PUBLIC_KEY,
       QL_AUDIT_DIGEST_INTERVAL_MINUTES: '15',
+      QL_LOOP_TRIGGER_INTERVAL_MINUTES: '720',
+      QL_LOOP_TRIGGER_OFFSET_MINUTES: '30',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
@@ -64,6 +66,7 @@ describe('loadConfig', () => {
       notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
       worker: { maxCachedWorkflows: 500, stickyQueueTimeoutMs: 2000 },
       audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
+      loop: { triggerIntervalMinutes: 720, triggerOffsetMinutes: 30 },
     });
   });
 
@@ -78,7 +81,16 @@ describe('loadConfig', () => {
       notifications: { webhookUrls: [] },
       worker: { stickyQueueTimeoutMs: 1000 },
       audit: { digestIntervalMinutes: 60 },
+      // The improvement triggers: daily at 01:00 UTC.
+      loop: { triggerIntervalMinutes: 1440, triggerOffsetMinutes: 60 },
     });
+  });
+
+  it('given a trigger offset not inside the trigger interval, or an interval of zero, when loading, then the error names the variable', () => {
+    expect(problemLines(configError({ ...REQUIRED, QL_LOOP_TRIGGER_INTERVAL_MINUTES: '60', QL_LOOP_TRIGGER_OFFSET_MINUTES: '60' }))).toEqual([
+      '  QL_LOOP_TRIGGER_OFFSET_MINUTES: must be less than the trigger interval',
+    ]);
+    expect(problemLines(configError({ ...REQUIRED, QL_LOOP_TRIGGER_INTERVAL_MINUTES: '0' })).map((l) => l.split(':')[0]!.trim())).toEqual(['QL_LOOP_TRIGGER_INTERVAL_MINUTES']);
   });
 
   it('given optional variables set to the empty string, when loading, then they count as unset and defaults apply', () => {

@@ -81,6 +81,14 @@ describe('scopeOf (the permission matrix)', () => {
     ['catalog.write', { supervisor: 'all', admin: 'all' }],
     ['audit.read', { auditor: 'all', admin: 'all' }],
     ['admin.manage', { admin: 'all' }],
+    ['area.read', { agent: 'all', supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' }],
+    ['area.write', { admin: 'all' }],
+    ['volume.write', { supervisor: 'all', process_owner: 'all', admin: 'all' }],
+    ['analytics.read', { agent: 'assigned', supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' }],
+    ['trigger.read', { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' }],
+    ['trigger.write', { process_owner: 'all', admin: 'all' }],
+    ['review.read', { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' }],
+    ['review.act', { supervisor: 'all', process_owner: 'all', sponsor: 'all' }],
   ];
 
   it('given the matrix, when every permission is listed, then the table below covers each exactly once', () => {
@@ -94,7 +102,7 @@ describe('scopeOf (the permission matrix)', () => {
 
   it('given the roles that only read (auditor) or only register (intake), when asked for any write or read permission, then they have exactly that', () => {
     const held = (role: Role) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => scopeOf(role, p) !== null).sort();
-    expect(held('auditor')).toEqual(['audit.read', 'catalog.read', 'complaint.read', 'cycle.read']);
+    expect(held('auditor')).toEqual(['analytics.read', 'area.read', 'audit.read', 'catalog.read', 'complaint.read', 'cycle.read', 'review.read', 'trigger.read']);
     expect(held('intake')).toEqual(['complaint.create']);
   });
 

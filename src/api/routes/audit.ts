@@ -13,7 +13,7 @@ import { emptyQuery } from '../schemas';
 import { problemResponses } from './common';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 lowercase hex digits)');
-export const auditStream = z.string().regex(/^(complaint|cycle):[A-Za-z0-9_-]{1,64}$/, 'must be complaint:<id> or cycle:<id>');
+export const auditStream = z.string().regex(/^((complaint|cycle):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id> or review:<id>');
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const verifyBody = z

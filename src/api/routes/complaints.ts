@@ -66,7 +66,7 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     handler: async ({ params, access }) => {
       const state = await service.get(params.id);
       access.check({ kind: 'complaint', view: state });
-      return { status: 200, body: complaintToView(state, Date.now()) };
+      return { status: 200, body: complaintToView(state, Date.now(), { improvementCycles: await service.improvementCycles(state) }) };
     },
   });
 

@@ -2,14 +2,14 @@ import type { z } from 'zod';
 import type { CycleCommandType } from '../../domain/cycle';
 import { cycleReport, reportMarkdown } from '../../domain/cycle-report';
 import type { CycleService } from '../../services/cycles';
-import { cycleActionBodies, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
+import { cycleActionBodies, cycleComplaints, cycleComplaintsQuery, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
 import { type RouteSpec, defineRoute } from '../route';
 import { cycleToView, isoInstants } from '../views';
 import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
 import { actionSlug } from './complaints';
 
 const ACTION_SUMMARIES: Record<CycleCommandType, string> = {
-  record_measurements: 'Record measurements (value, time, note; sampleSize for proportions), at any phase; checked against the control limits while monitoring',
+  record_measurements: 'Record measurements (value, time, note; sampleSize for proportions), at any phase; checked against the control limits while monitoring. Refused (422 METRIC_BOUND) when the metric is bound to live data',
   add_action: 'Add an action item (title, assignee, due date): reminded before, chased when overdue, escalated to owner then sponsor',
   complete_action: 'Complete an action item (its assignee or the owner)',
   submit_gate: 'Submit the current phase gate (owner); refused with the list of missing artefacts, else awaits the approvers',
@@ -24,13 +24,13 @@ const ACTION_SUMMARIES: Record<CycleCommandType, string> = {
   iterate: 'PDCA Act: start the next iteration with the learnings (goal not met); a new workflow run',
   update_charter: 'DMAIC Define: set the charter (problem, business case, scope, CTQs, SIPOC, milestones)',
   set_data_collection_plan: 'DMAIC Measure: set the data collection plan',
-  set_baseline: 'DMAIC Measure: set the baseline (discrete → DPMO and sigma; continuous → mean, sd, Cp/Cpk)',
+  set_baseline: 'DMAIC Measure: set the baseline (discrete → DPMO and sigma; continuous → mean, sd, Cp/Cpk); on a bound metric, from its measurements (send no data)',
   set_defect_categories: 'DMAIC Analyze: defect counts by category (Pareto)',
   add_root_cause: 'DMAIC Analyze: add a candidate root cause',
   verify_root_cause: 'DMAIC Analyze: mark a root cause verified, with its evidence',
   add_solution: 'DMAIC Improve: add a solution',
   add_fmea_row: 'DMAIC Improve: add an FMEA row (RPN = severity × occurrence × detection)',
-  set_pilot_data: 'DMAIC Improve: pilot data, compared with the baseline',
+  set_pilot_data: 'DMAIC Improve: pilot data, compared with the baseline; on a bound metric, its Improve-phase measurements (send no data)',
   set_control_plan: 'DMAIC Control: control plan; I-chart limits computed from the improved data',
 };
 
@@ -98,6 +98,22 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     },
   });
 
+  const complaints = defineRoute({
+    method: 'get',
+    path: '/cycles/:id/complaints',
+    tag: 'cycles',
+    summary: 'The complaints a cycle works on: its evidence sample; for a bound metric, the live count and newest complaints in its scope since it opened',
+    permission: 'cycle.read',
+    params: cycleIdParams,
+    query: cycleComplaintsQuery,
+    responses: { 200: { description: 'the complaints', schema: cycleComplaints }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params, query, access }) => {
+      const state = await service.get(params.id);
+      access.check({ kind: 'cycle', view: state });
+      return { status: 200, body: await service.complaints(state, query.limit) };
+    },
+  });
+
   const actions = (Object.keys(cycleActionBodies) as CycleCommandType[]).map((type) =>
     defineRoute({
       method: 'post',
@@ -120,5 +136,5 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     }),
   );
 
-  return [create, list, get, report, ...actions];
+  return [create, list, get, report, complaints, ...actions];
 }
