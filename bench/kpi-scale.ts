@@ -19,6 +19,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Model } from 'mongoose';
+import { latestAreas, latestCalendars, saveAreaVersion, saveCalendarVersion } from '../src/db/catalog';
 import { factDocument, markAreaDaysDirty, refreshRollups } from '../src/db/kpi-rollups';
 import type { Models } from '../src/db/models';
 import type { ComplaintFact } from '../src/domain/kpi';
@@ -115,6 +116,34 @@ export function benchFact(i: number): ComplaintFact {
   };
 }
 
+/** The two areas in the catalog (queries name existing areas), New York's calendar with them. */
+async function ensureAreas(models: Models): Promise<void> {
+  const hours = [{ start: '09:00', end: '17:00' }];
+  if (!(await latestCalendars(models)).has('bench-new-york')) {
+    await saveCalendarVersion(models, 'bench-new-york', 0, { name: 'New York office', timeZone: 'America/New_York', weeklyHours: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: [], sun: [] }, holidays: [] }, 'bench');
+  }
+  const existing = new Set((await latestAreas(models)).map((a) => a.areaId));
+  for (const a of AREAS) {
+    if (existing.has(a.areaId)) continue;
+    await saveAreaVersion(
+      models,
+      a.areaId,
+      0,
+      {
+        name: `${a.areaId} support`,
+        match: { categories: [a.areaId] },
+        processOwnerId: 'olivia',
+        calendarId: a.timeZone === 'Europe/Paris' ? 'paris-office' : 'bench-new-york',
+        volumeUnit: 'transactions',
+        causes: [...new Set(a.causes)].map((code) => ({ code, label: code.replace(/-/g, ' ') })),
+        objectives: [],
+        review: { frequency: 'monthly', reviewerIds: [] },
+      },
+      'bench',
+    );
+  }
+}
+
 /** Empties the KPI collections (dropped and recreated with their indexes) for a fresh fill. */
 async function empty(models: Models): Promise<void> {
   type Recreatable = Pick<Model<unknown>, 'createCollection' | 'createIndexes'> & { collection: { drop(): Promise<unknown> } };
@@ -157,6 +186,7 @@ export async function measureKpiScale(opts: {
     return body;
   };
 
+  await ensureAreas(models);
   const out: KpiScaleStep[] = [];
   for (const size of settings.sizes) {
     progress(`KPIs at scale: filling ${size} complaint facts`);

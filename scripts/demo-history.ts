@@ -8,8 +8,8 @@
  *   from the ninth week a billing-system change doubles the complaint rate
  *   (about 2.5 → 5 per 1,000 transactions), slows first responses and lowers
  *   CSAT. Its trigger watches the complaint rate's control chart.
- * - Delivery: steady, with "late courier" making up about half of the
- *   complaints every week. Its trigger watches that concentration.
+ * - Delivery: steady, with "late courier" making up about three in five of
+ *   the complaints every week. Its trigger watches that concentration.
  *
  * Deterministic: one seeded generator (mulberry32) draws everything, relative
  * to the day the history ends (yesterday in the area's time zone), so the
@@ -28,8 +28,9 @@ import { type ComplaintCommand, type ComplaintState, type Transition, applyComma
 import { addDays, dayInZone, daysBetween } from '../src/domain/kpi';
 import type { ServiceAreaDefinition } from '../src/domain/service-area';
 import type { Channel, Severity } from '../src/domain/sla-policy';
+import type { TriggerDefinition } from '../src/domain/trigger';
 import { areaRef } from '../src/domain/service-area';
-import { latestAreas, latestCalendars, saveAreaVersion } from '../src/db/catalog';
+import { latestAreas, latestCalendars, latestTriggers, saveAreaVersion, saveTriggerVersion } from '../src/db/catalog';
 import { type Models, insertIfAbsent } from '../src/db/models';
 
 const MARKER = 'demo_history_v1';
@@ -78,6 +79,36 @@ export const DEMO_AREAS: Record<string, ServiceAreaDefinition> = {
       { kpi: 'complaint_rate', comparator: '<=', target: 3 },
     ],
     review: { frequency: 'monthly', reviewerIds: ['simon', 'sam'] },
+  },
+};
+
+/**
+ * The triggers that watch the demo areas: billing's complaint rate on a u
+ * chart (eight baseline weeks, the latest completed week judged), and
+ * delivery's causes (one cause at 40 % or more four weeks running).
+ */
+export const DEMO_TRIGGERS: Record<string, TriggerDefinition> = {
+  'billing-complaint-rate': {
+    name: 'Billing complaints per 1,000 transactions out of control',
+    areaId: 'billing',
+    enabled: true,
+    kpi: 'complaint_rate',
+    filter: null,
+    period: 'week',
+    lookbackPeriods: 12,
+    condition: { type: 'spc', baselinePeriods: 8 },
+    action: { cycleType: 'dmaic', sponsorId: 'simon', approvers: ['simon', 'sam'], deadlineDays: 90 },
+  },
+  'delivery-top-cause': {
+    name: 'One cause dominates delivery complaints',
+    areaId: 'delivery',
+    enabled: true,
+    kpi: 'complaint_volume',
+    filter: null,
+    period: 'week',
+    lookbackPeriods: 12,
+    condition: { type: 'pareto', by: 'cause', share: 0.4, periods: 4, minComplaints: 5 },
+    action: { cycleType: 'pdca', sponsorId: 'simon', deadlineDays: 60 },
   },
 };
 
@@ -138,8 +169,8 @@ const STORIES: Record<keyof typeof DEMO_AREAS, AreaStory> = {
     weekdayVolume: 1500,
     rate: [2, 2],
     causes: [
-      [['late_courier', 50], ['wrong_address', 20], ['damaged_parcel', 20], ['lost_parcel', 10]],
-      [['late_courier', 52], ['wrong_address', 20], ['damaged_parcel', 18], ['lost_parcel', 10]],
+      [['late_courier', 62], ['wrong_address', 15], ['damaged_parcel', 15], ['lost_parcel', 8]],
+      [['late_courier', 62], ['wrong_address', 15], ['damaged_parcel', 15], ['lost_parcel', 8]],
     ],
     firstResponseMedianMinutes: [60, 60],
     csatMean: [4.3, 4.3],
@@ -168,7 +199,7 @@ export interface DemoHistoryResult {
 }
 
 /**
- * Writes the areas (if absent), their service volume and the complaint history
+ * Writes the areas and triggers (if absent), their service volume and the complaint history
  * ending yesterday. `now` is injectable so tests get the same data on any day.
  */
 export async function seedDemoHistory(models: Models, opts: { now?: number; seed?: number } = {}): Promise<DemoHistoryResult> {
@@ -177,6 +208,10 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
   const existingAreas = new Set((await latestAreas(models)).map((a) => a.areaId));
   for (const [areaId, def] of Object.entries(DEMO_AREAS)) {
     if (!existingAreas.has(areaId)) await saveAreaVersion(models, areaId, 0, def, 'seed');
+  }
+  const existingTriggers = new Set((await latestTriggers(models)).map((t) => t.triggerId));
+  for (const [triggerId, def] of Object.entries(DEMO_TRIGGERS)) {
+    if (!existingTriggers.has(triggerId)) await saveTriggerVersion(models, triggerId, 0, def, 'seed');
   }
   const calendars = await latestCalendars(models);
   const areas = new Map((await latestAreas(models)).map((a) => [a.areaId, a]));

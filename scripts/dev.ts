@@ -1,14 +1,19 @@
 /**
  * `npm run dev`: the whole system on the embedded default, one command.
- * Temporal dev server (SQLite file + Web UI) + FerretDB (SQLite) + worker +
- * API, with demo calendar, SLA policies and users seeded. Data lives in
+ * Temporal dev server (SQLite file + Web UI) + FerretDB (on PostgreSQL) +
+ * worker + API, with demo calendar, SLA policies, users, service areas,
+ * triggers and thirteen weeks of complaint history seeded; the triggers are
+ * evaluated once at start, and the billing area gets its last month's review. Data lives in
  * ./data and survives restarts. Ctrl-C stops everything it started.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV_VARS, loadConfig } from '../src/config';
+import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Config, ENV_VARS, loadConfig } from '../src/config';
+import { QUALITY_LOOP_SCHEDULE_ID, QUALITY_LOOP_WORKFLOW, type QualityLoopResult } from '../src/contracts/quality-loop';
+import { addDays } from '../src/domain/kpi';
 import { connectDatabase } from '../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { seedDemoHistory } from './demo-history';
@@ -152,6 +157,9 @@ async function main(): Promise<void> {
   const key = DEMO_USERS.find((u) => u.role === 'agent')!.key;
   const ownerKey = DEMO_USERS.find((u) => u.role === 'process_owner')!.key;
   await startDemoCycle(`http://127.0.0.1:${apiPort}`, ownerKey);
+  const loop = await firstTriggerRun(config);
+  const review = await demoReview(`http://127.0.0.1:${apiPort}`, ownerKey, history.to);
+  const weeks = `from=${addDays(history.to, -90)}&to=${history.to}`;
   console.log(`
 qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; data in ./data)
 
@@ -172,7 +180,54 @@ Try:
   curl -s http://127.0.0.1:${apiPort}/cycles -H 'Authorization: Bearer ${ownerKey}'
   curl -s 'http://127.0.0.1:${apiPort}/cycles/<id>/report?format=markdown' -H 'Authorization: Bearer ${ownerKey}'
 
+The quality loop on ${history.complaints} demo complaints (${history.from} to ${history.to}; scripts/demo-history.ts):
+  triggers evaluated: ${loop}
+  quality review:     ${review}
+  curl -s 'http://127.0.0.1:${apiPort}/analytics/control-chart?kpi=complaint_rate&area=billing&period=week&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
+  curl -s 'http://127.0.0.1:${apiPort}/analytics/pareto?by=cause&area=delivery&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
+  curl -s 'http://127.0.0.1:${apiPort}/analytics/kpis?kpi=first_response_attainment,csat_average&area=billing&period=week&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
+  curl -s http://127.0.0.1:${apiPort}/triggers -H 'Authorization: Bearer ${ownerKey}'
+  curl -s http://127.0.0.1:${apiPort}/reviews -H 'Authorization: Bearer ${ownerKey}'
+
 Ctrl-C stops everything.`);
+}
+
+/**
+ * Evaluates the improvement triggers once at start (the Schedule runs them daily): on the demo history
+ * both demo triggers signal and open their cycles. One run per day: a restart the same day reuses it.
+ */
+async function firstTriggerRun(config: Config): Promise<string> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const workflowId = `${QUALITY_LOOP_SCHEDULE_ID}-dev-${new Date().toISOString().slice(0, 10)}`;
+    const handle = await client.workflow
+      .start(QUALITY_LOOP_WORKFLOW, { workflowId, taskQueue: config.temporal.taskQueue, args: [{}] })
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(workflowId);
+        throw err;
+      });
+    const result = (await Promise.race([handle.result(), new Promise((r) => setTimeout(() => r(null), 60_000))])) as QualityLoopResult | null;
+    if (!result) return `still running (workflow ${workflowId} in the Temporal UI)`;
+    return `${result.evaluated} trigger(s); cycles opened: ${result.opened.join(', ') || 'none today'}`;
+  } catch (err) {
+    return `failed: ${(err as Error).message}`;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The billing area's review of the last month of the history, created through the API (a second start finds it there). */
+async function demoReview(baseUrl: string, ownerKey: string, historyEnd: string): Promise<string> {
+  const lastMonth = addDays(`${historyEnd.slice(0, 7)}-01`, -1).slice(0, 7);
+  const res = await fetch(`${baseUrl}/reviews`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ownerKey}`, 'content-type': 'application/json', 'idempotency-key': `demo-review-${lastMonth}` },
+    body: JSON.stringify({ areaId: 'billing', period: lastMonth }),
+  });
+  const body = (await res.json().catch(() => ({}))) as { reviewId?: string; id?: string; detail?: string };
+  if (res.ok) return `billing ${lastMonth}: ${body.reviewId ?? body.id ?? 'created'}`;
+  return `billing ${lastMonth}: HTTP ${res.status} ${body.detail ?? ''}`;
 }
 
 /** A demo PDCA cycle, started through the API (the Idempotency-Key makes restarts reuse it). */

@@ -191,21 +191,20 @@ export async function backfillComplaintFacts(models: Models): Promise<{ inserted
 
 // -------------------------------------------------------------------- reads
 
-export interface StoredRollup {
-  day: string;
-  cellJson: string;
-  breakdownJson: string;
-}
-
-/** The rollups of one series whose day lies in [from, to], by day (equality on `series`; the range is applied here). */
-export async function seriesRollups(models: Models, series: string, from: string, to: string): Promise<StoredRollup[]> {
-  const docs = await models.KpiRollup.find({ series }, { _id: 0, day: 1, cellJson: 1, breakdownJson: 1 }).lean<StoredRollup[]>();
+/**
+ * One field of the rollups of a series whose day lies in [from, to], by day
+ * (equality on `series`; the range is applied here): `cellJson` for KPIs,
+ * `breakdownJson` for Paretos.
+ */
+export async function seriesRollups<F extends 'cellJson' | 'breakdownJson'>(models: Models, series: string, from: string, to: string, field: F): Promise<({ day: string } & Record<F, string>)[]> {
+  // The driver directly: hundreds of small documents, mongoose's query layer adds nothing here.
+  const docs = await models.KpiRollup.collection.find<{ day: string } & Record<F, string>>({ series }, { projection: { _id: 0, day: 1, [field]: 1 } }).toArray();
   return docs.filter((d) => d.day >= from && d.day <= to).sort((a, b) => (a.day < b.day ? -1 : 1));
 }
 
 /** The days of [from, to] on which a series has complaints (a rollup exists only for a day with some), ascending. */
 export async function seriesDays(models: Models, series: string, from: string, to: string): Promise<string[]> {
-  const docs = await models.KpiRollup.find({ series }, { _id: 0, day: 1 }).lean<{ day: string }[]>();
+  const docs = await models.KpiRollup.collection.find<{ day: string }>({ series }, { projection: { _id: 0, day: 1 } }).toArray();
   return docs.map((d) => d.day).filter((d) => d >= from && d <= to).sort();
 }
 

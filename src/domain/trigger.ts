@@ -334,7 +334,7 @@ export function paretoSubject(
   if (key === undefined) {
     const top = latest.rows[0];
     const topText = top ? `the largest ${c.by} in ${latest.period} was ${top.key} with ${percent(top.count / latest.total)} (${top.count} of ${latest.total})` : `no complaint in ${latest.period} has a ${c.by}`;
-    return { outcome: 'quiet', reason: `no ${c.by} reached ${percent(c.share)} of the complaints (and ${c.minComplaints}) in each of ${span(last)}; ${topText}` };
+    return { outcome: 'quiet', reason: `no ${c.by} reached ${percent(c.share)} of the complaints (and at least ${c.minComplaints} of them) in each of ${span(last)}; ${topText}` };
   }
   return { key, tables };
 }

@@ -226,37 +226,54 @@ const AGE_BUCKETS: { bucket: string; maxDays: number }[] = [
 ];
 const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => s !== 'resolved' && s !== 'closed' && s !== 'cancelled');
 
+interface RefreshState {
+  running: Promise<{ areaDays: number }> | null;
+  queued: Promise<{ areaDays: number }> | null;
+}
+/** Per database connection, so every service instance of a process (API, activities) shares it. */
+const refreshStates = new WeakMap<Models, RefreshState>();
+
+/**
+ * One refresh at a time per process and database. A caller arriving while one
+ * runs may have changed facts after it read its markers, so it waits for one
+ * more run, shared by everyone who arrived meanwhile.
+ */
+function refreshOnce(models: Models): Promise<{ areaDays: number }> {
+  let state = refreshStates.get(models);
+  if (!state) refreshStates.set(models, (state = { running: null, queued: null }));
+  const st = state;
+  if (!st.running) {
+    st.running = refreshStoredRollups(models)
+      .then((r) => ({ areaDays: r.areaDays }))
+      .finally(() => {
+        st.running = null;
+      });
+    return st.running;
+  }
+  st.queued ??= st.running
+    .catch(() => undefined)
+    .then(() => {
+      st.queued = null;
+      return refreshOnce(models);
+    });
+  return st.queued;
+}
+
 // ---------------------------------------------------------------- service
 
 export function createAnalyticsService(deps: { models: Models }) {
   const { models } = deps;
 
-  // One refresh at a time per process. A caller arriving while one runs may have changed facts after
-  // it read its markers, so it waits for one more run, shared by everyone who arrived meanwhile.
-  let running: Promise<{ areaDays: number }> | null = null;
-  let queued: Promise<{ areaDays: number }> | null = null;
-  function refreshRollups(): Promise<{ areaDays: number }> {
-    if (!running) {
-      running = refreshStoredRollups(models)
-        .then((r) => ({ areaDays: r.areaDays }))
-        .finally(() => {
-          running = null;
-        });
-      return running;
-    }
-    queued ??= running
-      .catch(() => undefined)
-      .then(() => {
-        queued = null;
-        return refreshRollups();
-      });
-    return queued;
-  }
+  /** Brings the rollups up to date with every fact stored before the call. */
+  const refreshRollups = () => refreshOnce(models);
 
-  /** The areas of a query: the one asked, or every area of the catalog plus complaints without one. */
+  /** The areas of a query: the one asked (which must exist), or every area of the catalog plus complaints without one. */
   async function areasOf(areaId: string | null): Promise<string[]> {
-    if (areaId !== null) return [areaId];
-    return [...new Set([...(await latestAreas(models)).map((a) => a.areaId), NO_AREA])].sort();
+    if (areaId === NO_AREA) return [NO_AREA];
+    const catalog = (await latestAreas(models)).map((a) => a.areaId);
+    if (areaId === null) return [...new Set([...catalog, NO_AREA])].sort();
+    if (!catalog.includes(areaId)) throw new DomainError(ErrorCode.NOT_FOUND, `service area ${areaId} does not exist`, { errors: [{ path: 'query.area', message: 'unknown service area' }] });
+    return [areaId];
   }
 
   /** Recorded service volume of each area per period of [from, to]; a period without any recorded day is absent. */
@@ -285,7 +302,7 @@ export function createAnalyticsService(deps: { models: Models }) {
     await Promise.all(
       areaIds.map(async (areaId) => {
         const byPeriod = new Map<string, KpiCell[]>();
-        for (const r of await seriesRollups(models, seriesKey(areaId, filter), from, to)) {
+        for (const r of await seriesRollups(models, seriesKey(areaId, filter), from, to, 'cellJson')) {
           const key = periodOf(r.day, period);
           const list = byPeriod.get(key) ?? [];
           list.push(JSON.parse(r.cellJson) as KpiCell);
@@ -300,8 +317,8 @@ export function createAnalyticsService(deps: { models: Models }) {
   /** Several KPIs of one series at once (a dashboard): the rollups are read once. */
   async function kpiSeriesMany(q: Omit<SeriesQuery, 'kpi'> & { kpis: readonly KpiId[] }): Promise<KpiSeries[]> {
     checkRange(q.from, q.to, q.period);
-    await refreshRollups();
     const areaIds = await areasOf(q.areaId);
+    await refreshRollups();
     const periods = periodsBetween(q.from, q.to, q.period);
     const needsVolume = q.kpis.some((k) => KPIS[k].needsVolume);
     const [cells, volumes] = await Promise.all([
@@ -346,10 +363,10 @@ export function createAnalyticsService(deps: { models: Models }) {
 
   /** Counts (or severity weights) by key of the Pareto dimension, per bucket (`bucketOf` a day); every bucket in `buckets` is answered. */
   async function paretoCounts(q: ParetoQuery, buckets: readonly string[], bucketOf: (day: string) => string): Promise<({ bucket: string } & ParetoCounts)[]> {
-    await refreshRollups();
     const areaIds = await areasOf(q.areaId);
+    await refreshRollups();
     const byBucket = new Map<string, Map<string, number>>(buckets.map((b) => [b, new Map()]));
-    const perArea = await Promise.all(areaIds.map((a) => seriesRollups(models, seriesKey(a, q.filter ?? null), q.from, q.to)));
+    const perArea = await Promise.all(areaIds.map((a) => seriesRollups(models, seriesKey(a, q.filter ?? null), q.from, q.to, 'breakdownJson')));
     for (const r of perArea.flat()) {
       const counts = byBucket.get(bucketOf(r.day))!;
       for (const [key, bySeverity] of Object.entries((JSON.parse(r.breakdownJson) as Breakdown)[q.by])) counts.set(key, (counts.get(key) ?? 0) + weightOf(bySeverity, q.weight));
@@ -403,8 +420,8 @@ export function createAnalyticsService(deps: { models: Models }) {
   async function complaintPage(q: DrillDownQuery): Promise<{ items: DrillDownItem[]; nextCursor: string | null }> {
     checkRange(q.from, q.to, null);
     const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-    await refreshRollups();
     const areaIds = await areasOf(q.areaId);
+    await refreshRollups();
     let after: { createdAt: number; id: string; day: string } | null = null;
     if (cursor) {
       const c = cursor;
@@ -452,6 +469,7 @@ export function createAnalyticsService(deps: { models: Models }) {
 
   /** Open complaints now, from the list rows (equality on active, area, queue, owner). */
   async function backlog(q: BacklogQuery): Promise<Backlog> {
+    if (q.areaId !== null) await areasOf(q.areaId);
     const filter: Record<string, unknown> = { active: true };
     if (q.areaId !== null) filter.areaId = q.areaId === NO_AREA ? null : q.areaId;
     if (q.queue !== undefined) filter.queue = q.queue;
@@ -481,6 +499,7 @@ export function createAnalyticsService(deps: { models: Models }) {
   /** Recorded service volume of one area per period (null when a period has none), for complaint rates. */
   async function volumeSeries(q: { areaId: string; period: KpiPeriod; from: string; to: string }): Promise<{ period: string; volume: number | null }[]> {
     checkRange(q.from, q.to, q.period);
+    await areasOf(q.areaId);
     const byPeriod = (await volumeByPeriod([q.areaId], q.period, q.from, q.to)).get(q.areaId)!;
     return periodsBetween(q.from, q.to, q.period).map((period) => ({ period, volume: byPeriod.get(period) ?? null }));
   }

@@ -15,10 +15,13 @@
  * 4. Agents see their own figures and their queues; bad input is 400 with
  *    field paths and writes nothing.
  */
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createComplaintActivities } from '../../activities';
 import { writeComplaintFact } from '../../activities/complaint';
+import { applyCommand, openComplaint } from '../../src/domain/complaint';
 import { backfillComplaintFacts, markAreaDaysDirty, refreshRollups } from '../../src/db/kpi-rollups';
 import { MAX_PERIODS, MAX_RANGE_DAYS } from '../../src/services/analytics';
-import type { ComplaintFact } from '../../src/domain/kpi';
+import { type ComplaintFact, complaintFact } from '../../src/domain/kpi';
 import { type ApiStack, type CallResult, type Problem, collectionCounts, errorPaths, expectProblem, rejectionChecker, startApiStack } from '../helpers/api';
 import { eventually, uniqueId } from '../helpers/stack';
 
@@ -448,6 +451,8 @@ describe('quality analytics', () => {
     /** Every fact in the range, from the stored documents (not from the generator). */
     let inRange: ComplaintFact[] = [];
     const live = () => inRange.filter((f) => !f.cancelled);
+    /** The stored service volume, read once after seeding. */
+    let storedVolume: { areaId: string; day: string; volume: number }[] = [];
 
     beforeAll(async () => {
       seeded = seededFacts();
@@ -460,10 +465,11 @@ describe('quality analytics', () => {
       await stack.models.ServiceVolume.insertMany(volumes);
       inRange = (await storedFacts()).filter((f) => f.day >= FROM && f.day <= TO);
       expect(inRange).toHaveLength(seeded.length);
+      storedVolume = await stack.models.ServiceVolume.find({}, { _id: 0, areaId: 1, day: 1, volume: 1 }).lean();
     });
 
     const volumeIn = async (areaIds: string[], keep: (day: string) => boolean): Promise<number | null> => {
-      const docs = (await stack.models.ServiceVolume.find({}).lean()).filter((d) => areaIds.includes(d.areaId) && keep(d.day));
+      const docs = storedVolume.filter((d) => areaIds.includes(d.areaId) && keep(d.day));
       return docs.length === 0 ? null : docs.reduce((s, d) => s + d.volume, 0);
     };
 
@@ -658,6 +664,33 @@ describe('quality analytics', () => {
     });
   });
 
+  // ------------------------------------------------ the persistence activity
+
+  describe('the persistence activity', () => {
+    it('given versions 1 to 3 recorded and a late retry of version 2, when the fact is read, then it is version 3; when a retry of the stored version comes after a crash lost the mark, then its area-day is marked again', async () => {
+      const activities = createComplaintActivities({ models: stack.models, webhookUrls: [], webhookSecret: stack.config.secrets.webhookSecret });
+      const run = (fn: () => Promise<unknown>) => new MockActivityEnvironment().run(fn);
+      const alice = { id: 'alice', role: 'agent' as const };
+      const t0 = Date.UTC(2026, 9, 5, 9);
+      const serviceArea = { areaId: 'billing', version: 1, name: 'billing support', timeZone: 'Europe/Paris', causes: ['double-charge', 'invoice-missing'] };
+      const intake = { complaintId: uniqueId('c'), customer: { id: 'x' }, channel: 'email' as const, category: 'billing', severity: 'P3' as const, description: 'd', createdBy: { id: 'w', role: 'intake' as const }, serviceArea };
+      const opened = openComplaint(intake, {}, t0);
+      const acked = applyCommand(opened.state, { type: 'acknowledge' }, alice, t0 + 60_000);
+      const resolved = applyCommand(acked.state, { type: 'resolve', summary: 'refunded', cause: 'double-charge' }, alice, t0 + 120_000);
+      for (const step of [opened, acked, resolved, acked]) await run(() => activities.recordTransitions(step));
+
+      const stored = await stack.models.ComplaintFact.findById(intake.complaintId).lean();
+      expect({ version: stored?.version, fact: JSON.parse(stored!.factJson) }).toEqual({ version: 3, fact: complaintFact(resolved.state) });
+      const areaDay = `billing|${new Date(t0).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' })}`;
+      expect(stored?.areaDay).toBe(areaDay);
+
+      await stack.models.KpiDirty.deleteOne({ _id: areaDay });
+      await run(() => activities.recordTransitions(resolved));
+      expect(await stack.models.KpiDirty.findById(areaDay).lean()).toMatchObject({ areaId: 'billing', day: areaDay.slice(8) });
+      expect((await stack.models.ComplaintFact.findById(intake.complaintId).lean())?.version).toBe(3);
+    });
+  });
+
   // ------------------------------------------------------------ bad input
 
   describe('bad input', () => {
@@ -705,6 +738,13 @@ describe('quality analytics', () => {
     ])('given %s, when sent, then 400 naming the field and nothing is written', async (_name, path, field) => {
       const res = await rejected('GET', path, { key: keys().sam }, 400, 'VALIDATION_FAILED');
       expect(errorPaths(res)).toContain(field);
+    });
+
+    it('given an area that does not exist, when its figures are read, then 404 NOT_FOUND naming query.area and nothing is written', async () => {
+      for (const path of [`/analytics/kpis?kpi=complaint_volume&area=atlantis&${range}`, `/analytics/pareto?by=cause&area=atlantis&${range}`, '/analytics/backlog?area=atlantis', `/analytics/complaints?area=atlantis&${range}`]) {
+        const res = await rejected('GET', path, { key: keys().sam }, 404, 'NOT_FOUND');
+        expect({ path, fields: errorPaths(res) }).toEqual({ path, fields: ['query.area'] });
+      }
     });
 
     it.each(['/analytics/kpi-definitions', `/analytics/kpis?kpi=complaint_volume&${range}`, `/analytics/pareto?by=cause&${range}`, `/analytics/control-chart?kpi=complaint_volume&${range}`, '/analytics/backlog', `/analytics/complaints?${range}`])(

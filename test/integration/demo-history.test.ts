@@ -4,7 +4,8 @@
  * the README promises (billing's complaint rate doubles from week 9 and one
  * cause dominates each area), every complaint closed and on its audit chain.
  */
-import { seedDemoHistory, DEMO_HISTORY_WEEKS } from '../../scripts/demo-history';
+import { DEMO_HISTORY_WEEKS, DEMO_TRIGGERS, seedDemoHistory } from '../../scripts/demo-history';
+import { createTriggerService } from '../../src/services/triggers';
 import { seedDemoData } from '../../src/db/seed';
 import { addDays, isoWeek } from '../../src/domain/kpi';
 import { openTestDb, testConfig } from '../helpers/stack';
@@ -99,5 +100,14 @@ describe('demo history', () => {
     expect(top('billing').share).toBeGreaterThan(0.4);
     expect(top('delivery')).toMatchObject({ cause: 'late_courier' });
     expect(top('delivery').share).toBeGreaterThan(0.4);
+  });
+
+  it('given the history, when the demo triggers are evaluated the next evening, then both signal: billing on its complaint-rate chart, delivery on its dominant cause, each opening one cycle', async () => {
+    const runs = await createTriggerService({ models: first }).evaluateTriggers({ now: NOW, dryRun: true });
+    expect(runs.map((r) => r.triggerId).sort()).toEqual(Object.keys(DEMO_TRIGGERS).sort());
+    const byId = new Map(runs.map((r) => [r.triggerId, r]));
+    expect(byId.get('billing-complaint-rate')).toMatchObject({ outcome: 'signal', subject: 'all', decision: { kind: 'open', intake: { ownerId: 'olivia', type: 'dmaic' } } });
+    expect(byId.get('delivery-top-cause')).toMatchObject({ outcome: 'signal', subject: 'cause=late_courier', decision: { kind: 'open', intake: { ownerId: 'olivia', type: 'pdca' } } });
+    for (const run of runs) expect(run.summary).toMatch(/\d/);
   });
 });

@@ -12,6 +12,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { writeComplaintFact } from '../../activities/complaint';
 import type { Config } from '../../src/config';
+import { saveAreaVersion } from '../../src/db/catalog';
 import { CYCLE_WORKFLOW, type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleSignals, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../../src/contracts/cycle';
 import type { Models } from '../../src/db/models';
 import type { Actor } from '../../src/domain/actors';
@@ -136,6 +137,13 @@ function attainmentOf(facts: ComplaintFact[], areaId: string, week: string): { v
 
 const attainment = (areaId: string): BoundMetric => ({ kpi: 'first_response_attainment', areaId, filter: null, period: 'week', timeZone: ZONE });
 
+/** A service area in the catalog (the KPI store answers for known areas only), on the Paris calendar. */
+async function newArea(): Promise<string> {
+  const areaId = uniqueId('area');
+  await saveAreaVersion(models, areaId, 0, { name: areaId, match: {}, processOwnerId: 'olivia', calendarId: 'paris-office', volumeUnit: 'contacts', causes: [], objectives: [], review: { frequency: 'monthly', reviewerIds: [] } }, 'test');
+  return areaId;
+}
+
 async function startCycle(intake: CycleIntake): Promise<Handle> {
   const input: CycleWorkflowInput = { intake };
   const handle = await env.client.workflow.start(CYCLE_WORKFLOW, { taskQueue: config.temporal.taskQueue, workflowId: cycleWorkflowId(intake.cycleId), args: [input] });
@@ -165,7 +173,7 @@ function baseIntake(cycleId: string, binding: BoundMetric, now: number, override
 
 describe('a cycle bound to a KPI', () => {
   it('given complaint facts for the coming weeks, when a bound PDCA runs through them, then it records one measurement per week equal to the KPI (met over decided, n as sample size), records a week without data as such, and refuses a hand-typed measurement', async () => {
-    const areaId = uniqueId('area');
+    const areaId = await newArea();
     const binding = attainment(areaId);
     const start = await nextMondayNoon();
     const w0 = periodOf(dayInZone(start, ZONE), 'week');
@@ -175,7 +183,7 @@ describe('a cycle bound to a KPI', () => {
       ...weekFacts(areaId, w0, { met: 7, missed: 3 }),
       ...weekFacts(areaId, w1, { met: 0, missed: 0, running: 4 }), // no clock decided: no data
       ...weekFacts(areaId, w2, { met: 9, missed: 3, running: 2 }),
-      ...weekFacts(uniqueId('other'), w0, { met: 0, missed: 5 }), // another area: not counted
+      ...weekFacts(await newArea(), w0, { met: 0, missed: 5 }), // another area: not counted
     ];
     await seed(facts);
     await sleepUntil(start);
@@ -241,7 +249,7 @@ describe('a cycle bound to a KPI', () => {
   it('given an open cycle, when a trigger signals the same evidence twice and then a new one, then each key is added once, by the system, and the owner is told', async () => {
     const cycleId = uniqueId('cy');
     const now = await env.currentTimeMs();
-    const handle = await startCycle(baseIntake(cycleId, attainment(uniqueId('area')), now));
+    const handle = await startCycle(baseIntake(cycleId, attainment(await newArea()), now));
     const item = (key: string) => ({ key, at: now, source: { triggerId: 'fr-attainment', version: 2 }, kind: 'threshold' as const, summary: `attainment below 0.9 (${key})`, data: { points: [{ period: key, value: 0.7 }] }, complaintIds: ['c-1', 'c-2'] });
     await handle.signal(cycleSignals.addEvidence, { item: item('2026-W01') });
     await handle.signal(cycleSignals.addEvidence, { item: item('2026-W01') });
@@ -265,7 +273,7 @@ describe('a cycle bound to a KPI', () => {
   });
 
   it('given a bound DMAIC in Control monitoring, when the seeded complaint data regresses in a later week, then the control chart signals and the linked PDCA is started, bound to the same KPI with the regressing week as its "before", with nobody typing a number', async () => {
-    const areaId = uniqueId('area');
+    const areaId = await newArea();
     const binding = attainment(areaId);
     const start = await nextMondayNoon();
     const w0 = periodOf(dayInZone(start, ZONE), 'week');

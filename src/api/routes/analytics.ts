@@ -58,7 +58,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: `KPI series per period (one or more KPIs of one area or all, optionally one dimension value); ${AGENT_SCOPE}`,
       permission: 'analytics.read',
       query: kpisQuery,
-      responses: { 200: { description: 'one series per KPI asked', schema: kpiSeriesList }, ...problemResponses(400, 401, 403, 503) },
+      responses: { 200: { description: 'one series per KPI asked', schema: kpiSeriesList }, ...problemResponses(400, 401, 403, 404, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const items = await analytics.kpiSeriesMany({ kpis: query.kpi, areaId: query.area ?? null, filter, period: query.period, from: query.from, to: query.to });
@@ -72,7 +72,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: `Pareto table by category, resolution cause or channel over a range (count or severity-weighted); ${AGENT_SCOPE}`,
       permission: 'analytics.read',
       query: paretoQuery,
-      responses: { 200: { description: 'rows largest first, the vital few marked', schema: paretoView }, ...problemResponses(400, 401, 403, 503) },
+      responses: { 200: { description: 'rows largest first, the vital few marked', schema: paretoView }, ...problemResponses(400, 401, 403, 404, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const table = await analytics.pareto({ areaId: query.area ?? null, filter, by: query.by, from: query.from, to: query.to, weight: query.weight });
@@ -87,7 +87,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: `Control chart of a KPI (p, u or I-MR as the KPI defines), limits from a baseline window, Western Electric signals; too little baseline answers status 'insufficient' with the reason; ${AGENT_SCOPE}`,
       permission: 'analytics.read',
       query: controlChartQuery,
-      responses: { 200: { description: 'the chart', schema: controlChartView }, ...problemResponses(400, 401, 403, 503) },
+      responses: { 200: { description: 'the chart', schema: controlChartView }, ...problemResponses(400, 401, 403, 404, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const baseline = query.baselineFrom && query.baselineTo ? { from: query.baselineFrom, to: query.baselineTo } : null;
@@ -102,7 +102,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: 'Open complaints now: by status, by age, at risk and breached (agents: the ones they own, or one of their queues)',
       permission: 'analytics.read',
       query: backlogQuery,
-      responses: { 200: { description: 'the backlog', schema: backlogView }, ...problemResponses(400, 401, 403, 503) },
+      responses: { 200: { description: 'the backlog', schema: backlogView }, ...problemResponses(400, 401, 403, 404, 503) },
       handler: async ({ query, user, access }) => {
         const scoped = backlogInScope(user, access.scope, query.queue);
         const backlog = await analytics.backlog({ areaId: query.area ?? null, ...scoped, now: Date.now() });
@@ -116,7 +116,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: 'The complaints behind a figure (area, dimension value, days), newest intake day first, with their list rows; cursor pagination; agents: only complaints they may read',
       permission: 'analytics.read',
       query: drillDownQuery,
-      responses: { 200: { description: 'a page', schema: drillDownList }, ...problemResponses(400, 401, 403, 503) },
+      responses: { 200: { description: 'a page', schema: drillDownList }, ...problemResponses(400, 401, 403, 404, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const page = await analytics.complaintPage({
