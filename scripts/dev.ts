@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { type Config, ENV_VARS, loadConfig } from '../src/config';
 import { QUALITY_LOOP_SCHEDULE_ID, QUALITY_LOOP_WORKFLOW, type QualityLoopResult } from '../src/contracts/quality-loop';
-import { addDays } from '../src/domain/kpi';
+import { addDays, isoWeek } from '../src/domain/kpi';
 import { connectDatabase } from '../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { seedDemoHistory } from './demo-history';
@@ -159,7 +159,9 @@ async function main(): Promise<void> {
   await startDemoCycle(`http://127.0.0.1:${apiPort}`, ownerKey);
   const loop = await firstTriggerRun(config);
   const review = await demoReview(`http://127.0.0.1:${apiPort}`, ownerKey, history.to);
-  const weeks = `from=${addDays(history.to, -90)}&to=${history.to}`;
+  const weeks = `from=${history.from}&to=${history.to}`;
+  // The demo triggers' baseline: the weeks before billing's shift.
+  const baseline = `baselineFrom=${isoWeek(addDays(history.from, 7))}&baselineTo=${isoWeek(addDays(history.from, 55))}`;
   console.log(`
 qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; data in ./data)
 
@@ -183,7 +185,7 @@ Try:
 The quality loop on ${history.complaints} demo complaints (${history.from} to ${history.to}; scripts/demo-history.ts):
   triggers evaluated: ${loop}
   quality review:     ${review}
-  curl -s 'http://127.0.0.1:${apiPort}/analytics/control-chart?kpi=complaint_rate&area=billing&period=week&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
+  curl -s 'http://127.0.0.1:${apiPort}/analytics/control-chart?kpi=complaint_rate&area=billing&period=week&${weeks}&${baseline}' -H 'Authorization: Bearer ${ownerKey}'
   curl -s 'http://127.0.0.1:${apiPort}/analytics/pareto?by=cause&area=delivery&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
   curl -s 'http://127.0.0.1:${apiPort}/analytics/kpis?kpi=first_response_attainment,csat_average&area=billing&period=week&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
   curl -s http://127.0.0.1:${apiPort}/triggers -H 'Authorization: Bearer ${ownerKey}'

@@ -399,7 +399,7 @@ export function evaluateTrigger(def: TriggerDefinition, inputs: TriggerInputs, n
     summary =
       `${d.label} (${subject}) in area ${def.areaId} signalled on the worse side in ${latest.period} (Western Electric rule ${latest.signals.join(', ')}): ` +
       `${formatKpiValue(def.kpi, latest.value)} against a centre line of ${formatKpiValue(def.kpi, chart.center)}` +
-      `${limit === null ? '' : ` and a ${d.better === 'higher' ? 'lower' : 'upper'} control limit of ${formatKpiValue(def.kpi, limit)}`}` +
+      `${limit === null ? '' : ` and ${d.better === 'higher' ? 'a lower' : 'an upper'} control limit of ${formatKpiValue(def.kpi, limit)}`}` +
       ` (baseline ${chart.baseline.from} to ${chart.baseline.to})` +
       `${signalPeriods.length > 1 ? `; worse than the centre line since ${signalPeriods[0]}` : ''}.`;
     data = chart;
