@@ -25,6 +25,7 @@
 import { createComplaintActivities } from '../activities/complaint';
 import type { Actor } from '../src/domain/actors';
 import { type ComplaintCommand, type ComplaintState, type Transition, applyCommand, fireDueTimers, isFinished, openComplaint } from '../src/domain/complaint';
+import { startOfLocalDay } from '../src/domain/calendar';
 import { addDays, dayInZone, daysBetween } from '../src/domain/kpi';
 import type { ServiceAreaDefinition } from '../src/domain/service-area';
 import type { Channel, Severity } from '../src/domain/sla-policy';
@@ -38,7 +39,6 @@ export const DEMO_HISTORY_WEEKS = 13;
 const SHIFT_FROM_WEEK = 9;
 const STORE_CONCURRENCY = 8;
 const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 export const DEMO_AREAS: Record<string, ServiceAreaDefinition> = {
   billing: {
@@ -182,15 +182,6 @@ const agentActor = (id: string): Actor => ({ id, role: 'agent' });
 const SUPERVISOR: Actor = { id: 'sam', role: 'supervisor' };
 const WEBFORM: Actor = { id: 'webform', role: 'intake' };
 
-/** Midnight of a day in a zone, as epoch ms (offset taken at noon, so DST days are right to within the hour). */
-function zonedMidnight(day: string, timeZone: string): number {
-  const noonUtc = Date.parse(`${day}T12:00:00Z`);
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(noonUtc));
-  const [h, m] = local.split(':').map(Number) as [number, number];
-  const offset = (h - 12) * HOUR + m * MINUTE;
-  return Date.parse(`${day}T00:00:00Z`) - offset;
-}
-
 export interface DemoHistoryResult {
   written: boolean;
   complaints: number;
@@ -226,7 +217,7 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
   let complaints = 0;
   const days = daysBetween(from, to);
   // Every complaint is closed by the end of the last day (a rerun on the same day writes the very same records).
-  const closedBy = zonedMidnight(addDays(to, 1), timeZone) - MINUTE;
+  const closedBy = startOfLocalDay(addDays(to, 1), timeZone) - MINUTE;
   // Drawn in order (the generator is sequential), stored a few at a time: each store is independent and idempotent.
   const pending: { state: ComplaintState; transitions: Transition[] }[] = [];
   const store = async () => {
@@ -245,7 +236,7 @@ export async function seedDemoHistory(models: Models, opts: { now?: number; seed
       const volume = Math.round(story.weekdayVolume * (weekend ? 1 / 3 : 1) * (0.9 + 0.2 * rnd()));
       volumes.push({ _id: `${areaId}|${day}`, areaId, day, volume, updatedAt: new Date(now), updatedBy: 'seed' });
       const count = poisson(rnd, (volume / 1000) * story.rate[shifted]!);
-      const midnight = zonedMidnight(day, ref.timeZone);
+      const midnight = startOfLocalDay(day, ref.timeZone);
       for (let n = 0; n < count; n++) {
         const receivedAt = midnight + (8 * 60 + Math.floor(rnd() * 10 * 60)) * MINUTE;
         const id = `c_demo_${areaId}_${day.replace(/-/g, '')}_${n}`;

@@ -8,19 +8,13 @@
  * UTC sees its day a run later). Overlapping runs are skipped: a run records
  * decisions that the next one reads.
  */
-import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import { ensureSchedule } from './schedules';
 import { QUALITY_LOOP_SCHEDULE_ID, QUALITY_LOOP_WORKFLOW } from '../contracts/quality-loop';
 
 export async function ensureQualityLoopSchedule(client: Client, config: Config, scheduleId = QUALITY_LOOP_SCHEDULE_ID) {
   const { triggerIntervalMinutes, triggerOffsetMinutes } = config.loop;
   const spec = { intervals: [{ every: `${triggerIntervalMinutes}m` as const, offset: `${triggerOffsetMinutes}m` as const }] };
-  const action = { type: 'startWorkflow' as const, workflowType: QUALITY_LOOP_WORKFLOW, taskQueue: config.temporal.taskQueue, workflowId: `${scheduleId}-run`, args: [] };
-  try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' } });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-  }
-  return client.schedule.getHandle(scheduleId);
+  return ensureSchedule(client, { scheduleId, spec, workflowType: QUALITY_LOOP_WORKFLOW, taskQueue: config.temporal.taskQueue, catchupWindow: '1 day' });
 }
