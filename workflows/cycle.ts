@@ -12,19 +12,17 @@
  * existed (no measuring activity, no extra timer): recorded histories replay.
  */
 import {
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { CycleActivities } from '../activities';
-import { type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleSignals, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../src/contracts/cycle';
+import { type CycleActionRequest, type CycleUpdateResult, type CycleWorkflowInput, cycleSignals, cycleUpdates, getCycleQuery } from '../src/contracts/cycle';
 import { cycleSearchAttributes as SA } from '../src/contracts/search-attributes';
 import {
   type CycleApplied,
@@ -45,6 +43,7 @@ import { DomainError, ErrorCode } from '../src/domain/errors';
 import { toFailure } from './failures';
 import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
 import { createRequestLog } from './request-log';
+import { startCycleWorkflow } from './start-cycle';
 
 const { recordCycleTransitions } = proxyActivities<CycleActivities>(PERSISTENCE_ACTIVITY);
 const { deliverNotifications } = proxyActivities<CycleActivities>(DELIVERY_ACTIVITY);
@@ -179,23 +178,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSta
   async function openLinkedCycles(): Promise<void> {
     for (const link of state.linkedCycles.filter((l) => !l.started)) {
       const intake = linkedCycleIntake(state, link, Date.now());
-      try {
-        await startChild(cycleWorkflow, {
-          workflowId: cycleWorkflowId(link.cycleId),
-          args: [{ intake, maxHistoryEvents }],
-          // The linked cycle lives on its own, whatever happens to this one.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [
-            { key: SA.type, value: intake.type },
-            { key: SA.phase, value: 'plan' },
-            { key: SA.status, value: 'active' },
-            { key: SA.owner, value: intake.ownerId },
-            { key: SA.sponsor, value: intake.sponsorId },
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startCycleWorkflow({ intake, maxHistoryEvents });
       await persist(applyCycleEvent(state, { type: 'linked_cycle_started', cycleId: link.cycleId }, Date.now()));
     }
   }

@@ -7,13 +7,11 @@
  * repeat: cycle ids are derived from (trigger, subject, count), an id already
  * started counts as started, and a cycle adds an evidence item once per key.
  */
-import { ParentClosePolicy, getExternalWorkflowHandle, isCancellation, proxyActivities, startChild } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { getExternalWorkflowHandle, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { TriggerActivities } from '../activities';
 import { cycleSignals, cycleWorkflowId } from '../src/contracts/cycle';
 import type { QualityLoopInput, QualityLoopResult } from '../src/contracts/quality-loop';
-import { cycleSearchAttributes as SA } from '../src/contracts/search-attributes';
-import { cycleWorkflow } from './cycle';
+import { startCycleWorkflow } from './start-cycle';
 
 const { evaluateTriggers } = proxyActivities<TriggerActivities>({
   // Refreshes the KPI rollups and reads a window of each trigger's series: give it time, and keep retrying.
@@ -29,27 +27,7 @@ export async function qualityLoopWorkflow(input: QualityLoopInput = {}): Promise
 
   for (const { decision } of runs) {
     if (decision.kind === 'open') {
-      const { intake } = decision;
-      try {
-        await startChild(cycleWorkflow, {
-          workflowId: cycleWorkflowId(decision.cycleId),
-          args: [{ intake }],
-          // The cycle lives on its own, long after this run ends.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          // A cycle id is opened once, even if that cycle has closed by the time a retry comes.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [
-            { key: SA.type, value: intake.type },
-            { key: SA.phase, value: intake.type === 'pdca' ? 'plan' : 'define' },
-            { key: SA.status, value: 'active' },
-            { key: SA.owner, value: intake.ownerId },
-            { key: SA.sponsor, value: intake.sponsorId },
-          ],
-        });
-      } catch (err) {
-        // Started by an earlier attempt of this run: that is the cycle.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startCycleWorkflow({ intake: decision.intake }, { rejectDuplicate: true });
       result.opened.push(decision.cycleId);
     } else if (decision.kind === 'add_evidence') {
       try {

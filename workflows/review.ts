@@ -20,7 +20,6 @@ import {
 } from '@temporalio/workflow';
 import { type UpdateDefinition, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { CycleActivities, ReviewActivities } from '../activities';
-import { CYCLE_WORKFLOW, type CycleWorkflowInput, cycleWorkflowId } from '../src/contracts/cycle';
 import {
   REVIEW_WORKFLOW,
   type ReviewActionRequest,
@@ -31,7 +30,6 @@ import {
   reviewUpdates,
   reviewWorkflowId,
 } from '../src/contracts/review';
-import { cycleSearchAttributes as SA } from '../src/contracts/search-attributes';
 import { DomainError, ErrorCode } from '../src/domain/errors';
 import {
   type ReviewApplied,
@@ -47,6 +45,7 @@ import {
 import { toFailure } from './failures';
 import { DELIVERY_ACTIVITY, PERSISTENCE_ACTIVITY, createPersister } from './persistence';
 import { createRequestLog } from './request-log';
+import { startCycleWorkflow } from './start-cycle';
 
 const { recordReviewTransitions } = proxyActivities<ReviewActivities>(PERSISTENCE_ACTIVITY);
 const { deliverNotifications } = proxyActivities<CycleActivities>(DELIVERY_ACTIVITY);
@@ -136,23 +135,7 @@ export async function reviewWorkflow(input: ReviewWorkflowInput): Promise<Review
     // Re-read after each start: an action added meanwhile is started in the same pass.
     for (let action = nextCycleToStart(state); action; action = nextCycleToStart(state)) {
       const intake = actionCycleIntake(state, action);
-      try {
-        await startChild(CYCLE_WORKFLOW, {
-          workflowId: cycleWorkflowId(intake.cycleId),
-          args: [{ intake } satisfies CycleWorkflowInput],
-          // The cycle lives on its own once started, whatever happens to the review.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          typedSearchAttributes: [
-            { key: SA.type, value: intake.type },
-            { key: SA.phase, value: intake.type === 'pdca' ? 'plan' : 'define' },
-            { key: SA.status, value: 'active' },
-            { key: SA.owner, value: intake.ownerId },
-            { key: SA.sponsor, value: intake.sponsorId },
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+      await startCycleWorkflow({ intake });
       await persist(applyReviewEvent(state, { type: 'action_cycle_started', actionId: action.id }, Date.now()));
     }
   }

@@ -4,6 +4,7 @@
  * by the dev-server launcher, the test helpers and docker-compose's one-shot.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { CycleType } from '../domain/cycle';
 
 export const complaintSearchAttributes = {
   status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),
@@ -20,6 +21,17 @@ export const cycleSearchAttributes = {
   owner: defineSearchAttributeKey('CycleOwner', SearchAttributeType.KEYWORD),
   sponsor: defineSearchAttributeKey('CycleSponsor', SearchAttributeType.KEYWORD),
 } as const;
+
+/** The attributes a cycle workflow starts with: its first phase, active. */
+export function initialCycleSearchAttributes(c: { type: CycleType; ownerId: string; sponsorId: string }) {
+  return [
+    { key: cycleSearchAttributes.type, value: c.type },
+    { key: cycleSearchAttributes.phase, value: c.type === 'pdca' ? 'plan' : 'define' },
+    { key: cycleSearchAttributes.status, value: 'active' },
+    { key: cycleSearchAttributes.owner, value: c.ownerId },
+    { key: cycleSearchAttributes.sponsor, value: c.sponsorId },
+  ];
+}
 
 export const ALL_SEARCH_ATTRIBUTES = [...Object.values(complaintSearchAttributes), ...Object.values(cycleSearchAttributes)];
 

@@ -8,7 +8,7 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import type { FilterQuery } from 'mongoose';
 import type { Config } from '../config';
 import { CYCLE_WORKFLOW, type CycleWorkflowInput, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../contracts/cycle';
-import { cycleSearchAttributes as SA } from '../contracts/search-attributes';
+import { initialCycleSearchAttributes } from '../contracts/search-attributes';
 import type { Actor, Role } from '../domain/actors';
 import { type BoundMetric, type CycleCommand, type CycleCommandType, type CycleDefinition, type CycleIntake, type CycleSettings, type CycleState, CLOSED_CYCLE_STATUSES, DEFAULT_CYCLE_SETTINGS, intakeProblems, openCycle } from '../domain/cycle';
 import { type Dimension, type KpiId, type KpiPeriod, addDays, dayInZone } from '../domain/kpi';
@@ -165,13 +165,7 @@ export function createCycleService({ client, models, config }: CycleServiceDeps)
           workflowTaskTimeout: config.temporal.workflowTaskTimeoutMs,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           memo: { requestHash },
-          typedSearchAttributes: [
-            { key: SA.type, value: intake.type },
-            { key: SA.phase, value: intake.type === 'pdca' ? 'plan' : 'define' },
-            { key: SA.status, value: 'active' },
-            { key: SA.owner, value: ownerId },
-            { key: SA.sponsor, value: intake.sponsorId },
-          ],
+          typedSearchAttributes: initialCycleSearchAttributes(intake),
         }),
       );
       return { created: true, state: { ...openCycle(intake, receivedAt).state, version: 0 } };
