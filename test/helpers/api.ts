@@ -181,7 +181,8 @@ export async function collectionCounts(models: Models): Promise<Record<string, n
     models.User.countDocuments({}),
     models.ApiKey.countDocuments({}),
   ]);
-  return { complaints, audit_events: auditEvents, outbox, sla_policies: slaPolicies, calendars, cycles, cycle_measurements: cycleMeasurements, users, api_keys: apiKeys };
+  const [serviceAreas, serviceVolumes] = await Promise.all([models.ServiceArea.countDocuments({}), models.ServiceVolume.countDocuments({})]);
+  return { complaints, audit_events: auditEvents, outbox, sla_policies: slaPolicies, calendars, cycles, cycle_measurements: cycleMeasurements, users, api_keys: apiKeys, service_areas: serviceAreas, service_volumes: serviceVolumes };
 }
 
 export interface RawDelivery {

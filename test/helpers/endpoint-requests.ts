@@ -63,12 +63,17 @@ export type Target =
   | { kind: 'user'; id: string }
   | { kind: 'key'; keyId: string }
   | { kind: 'calendar'; id: string }
-  | { kind: 'policy'; id: string };
+  | { kind: 'policy'; id: string }
+  | { kind: 'area'; id: string }
+  | { kind: 'volume'; areaId: string };
 
 export interface EndpointRequest {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   body?: unknown;
+  /** A body sent as is, with `headers` (e.g. a text/csv import), instead of JSON `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
   /** What an accepted request answers. */
   status: 200 | 201;
   target?: Target;
@@ -237,6 +242,10 @@ export async function footprint(ctx: MatrixContext, target: Target | undefined):
       return m.Calendar.find({ calendarId: target.id }).sort({ version: 1 }).lean();
     case 'policy':
       return m.SlaPolicy.find({ policyId: target.id }).sort({ version: 1 }).lean();
+    case 'area':
+      return m.ServiceArea.find({ areaId: target.id }).sort({ version: 1 }).lean();
+    case 'volume':
+      return m.ServiceVolume.find({ areaId: target.areaId }).sort({ day: 1 }).lean();
   }
 }
 
@@ -854,5 +863,75 @@ const triggerEntries: EndpointEntry[] = [
   },
 ];
 
+// ---- service areas and volume (scope `all`; volume is read under analytics.read, agents included)
+
+const areaMatrices = new WeakMap<MatrixContext, Promise<string>>();
+const matrixArea = () => areaDefinition({ name: 'Matrix service area', match: { categories: ['matrix-area-only'] } });
+
+/** An area of its own, made on first use (a probe, before any snapshot is taken). */
+function areaMatrix(ctx: MatrixContext): Promise<string> {
+  let m = areaMatrices.get(ctx);
+  if (!m) {
+    m = (async () => {
+      const areaId = uniqueId('matrix-service-area');
+      await must(ctx.stack, ctx.stack.keys.ada!, 'POST', '/service-areas', { areaId, ...matrixArea() }, 201);
+      return areaId;
+    })();
+    areaMatrices.set(ctx, m);
+  }
+  return m;
+}
+
+const latestAreaVersion = async (ctx: MatrixContext, areaId: string) => (await must(ctx.stack, ctx.stack.keys.ada!, 'GET', `/service-areas/${areaId}`, undefined, 200)).version as number;
+/** Each accepted volume write changes the figure, so every caller's request is a real write. */
+let volumeSeq = 0;
+const volumeCsv = () => ({ rawBody: `day,volume\r\n2026-01-01,${++volumeSeq}\r\n2026-01-02,${volumeSeq}\r\n`, headers: { 'content-type': 'text/csv' } });
+
+const serviceAreaEntries: EndpointEntry[] = [
+  { route: 'GET /service-areas', accepted: async () => get('/service-areas'), probe: async () => get('/service-areas') },
+  {
+    route: 'GET /service-areas/:id',
+    accepted: async (ctx) => get(`/service-areas/${await areaMatrix(ctx)}`),
+    probe: async (ctx) => get(`/service-areas/${await areaMatrix(ctx)}`),
+  },
+  {
+    route: 'POST /service-areas',
+    accepted: async () => post('/service-areas', { areaId: uniqueId('matrix-service-area'), ...matrixArea() }, undefined, 201),
+    probe: async () => post('/service-areas', { areaId: 'never-created-area', ...matrixArea() }, { kind: 'area', id: 'never-created-area' }, 201),
+  },
+  {
+    route: 'PUT /service-areas/:id',
+    accepted: async (ctx) => {
+      const areaId = await areaMatrix(ctx);
+      return { method: 'PUT', path: `/service-areas/${areaId}`, body: { expectedVersion: await latestAreaVersion(ctx, areaId), ...matrixArea() }, status: 200 };
+    },
+    probe: async (ctx) => {
+      const areaId = await areaMatrix(ctx);
+      return { method: 'PUT', path: `/service-areas/${areaId}`, body: { expectedVersion: await latestAreaVersion(ctx, areaId), ...matrixArea() }, status: 200, target: { kind: 'area', id: areaId } };
+    },
+  },
+  {
+    route: 'PUT /service-areas/:id/volume/:day',
+    accepted: async (ctx) => ({ method: 'PUT', path: `/service-areas/${await areaMatrix(ctx)}/volume/2026-01-01`, body: { volume: ++volumeSeq }, status: 200 }),
+    probe: async (ctx) => {
+      const areaId = await areaMatrix(ctx);
+      return { method: 'PUT', path: `/service-areas/${areaId}/volume/2026-01-01`, body: { volume: 1_000_000 }, status: 200, target: { kind: 'volume', areaId } };
+    },
+  },
+  {
+    route: 'POST /service-areas/:id/volume/import',
+    accepted: async (ctx) => ({ method: 'POST', path: `/service-areas/${await areaMatrix(ctx)}/volume/import`, ...volumeCsv(), status: 200 }),
+    probe: async (ctx) => {
+      const areaId = await areaMatrix(ctx);
+      return { method: 'POST', path: `/service-areas/${areaId}/volume/import`, ...volumeCsv(), status: 200, target: { kind: 'volume', areaId } };
+    },
+  },
+  {
+    route: 'GET /service-areas/:id/volume',
+    accepted: async (ctx) => get(`/service-areas/${await areaMatrix(ctx)}/volume?from=2026-01-01&to=2026-01-31`),
+    probe: async (ctx) => get(`/service-areas/${await areaMatrix(ctx)}/volume?from=2026-01-01&to=2026-01-31`),
+  },
+];
+
 /** One entry per route of the API. */
-export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries];
+export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries, ...serviceAreaEntries];

@@ -15,6 +15,8 @@
 import querystring from 'node:querystring';
 import fc from 'fast-check';
 import { z } from 'zod';
+import { parseCsvTable } from '../../src/api/csv';
+import { csvRecord } from '../../src/domain/audit-export';
 
 /** The subset of JSON Schema (draft 2020-12) that zod emits for request schemas. */
 export interface JsonSchema {
@@ -355,6 +357,58 @@ export function invalidQueries(schema: z.ZodType): fc.Arbitrary<Faulty<string>> 
     return { value: encodeQuery([...base.filter(([k]) => !faultKeys.has(k)), ...f.entries]), fault: f.fault };
   });
   return softFilter(candidates, (c) => !schema.safeParse(parseQuery(c.value)).success);
+}
+
+/** The body a CSV route's schema sees: what the server's reader makes of the text, or null when the reader refuses it. */
+export function csvTable(text: string): unknown {
+  const r = parseCsvTable(text);
+  return r.ok ? r.value : null;
+}
+
+/**
+ * text/csv bodies a CSV route (RouteSpec.bodyType 'csv') rejects. The columns
+ * and their cells come from the JSON Schema of the body's `rows` items; one
+ * fault per file: a bad cell, a missing, unknown, repeated or empty column, a
+ * ragged row, a stray or unclosed quote, a bare CR, no rows, an empty file,
+ * or random text. Each candidate is read by the server's own CSV reader and
+ * kept only if the reader or the schema refuses it.
+ */
+export function invalidCsvBodies(schema: z.ZodType): fc.Arbitrary<Faulty<string>> {
+  const root = requestJsonSchema(schema);
+  const rowsNode = resolver(root)(root.properties?.rows ?? {});
+  const itemNode = resolver(root)(rowsNode.items ?? {});
+  const columns = Object.entries(itemNode.properties ?? {});
+  const names = columns.map(([k]) => k);
+  const cellOf = (node: JsonSchema) => queryValue({ ...node, $defs: root.$defs });
+  const row = fc.tuple(...columns.map(([, node]) => cellOf(node)));
+  const rows = fc.array(row, { minLength: 1, maxLength: 3 });
+  const file = (header: readonly string[], records: readonly (readonly string[])[]) => [header, ...records].map(csvRecord).join('');
+  const badCell = fc.oneof(fc.constantFrom(...BAD_STRINGS, ...OPERATOR_OBJECTS.map((o) => JSON.stringify(o)), '-1', '1.5', '1e3', 'NaN'), fc.string({ unit: 'grapheme', maxLength: 20 }));
+  const faults: fc.Arbitrary<Faulty<string>>[] = [
+    fc.tuple(rows, fc.nat(), fc.nat(), badCell).map(([rs, r, c, bad]) => {
+      const copy = rs.map((x) => [...x]);
+      copy[r % copy.length]![c % names.length] = bad;
+      return { value: file(names, copy), fault: `bad cell in column ${names[c % names.length]}` };
+    }),
+    fc.tuple(rows, fc.nat()).map(([rs, c]) => ({ value: file(names.filter((_, i) => i !== c % names.length), rs.map((x) => x.filter((_, i) => i !== c % names.length))), fault: `missing column ${names[c % names.length]}` })),
+    fc.tuple(rows, fc.oneof(fc.constantFrom(...MASS_ASSIGNMENT_FIELDS), fc.string({ unit: ALNUM, minLength: 1, maxLength: 10 })).filter((k) => !names.includes(k)), fc.string({ maxLength: 8 })).map(([rs, extra, v]) => ({
+      value: file([...names, extra], rs.map((x) => [...x, v])),
+      fault: `unknown column ${extra}`,
+    })),
+    rows.map((rs) => ({ value: file([...names, names[0]!], rs.map((x) => [...x, x[0]!])), fault: 'repeated column' })),
+    rows.map((rs) => ({ value: file([...names, ''], rs.map((x) => [...x, 'x'])), fault: 'empty column name' })),
+    fc.tuple(rows, fc.boolean()).map(([rs, longer]) => ({ value: file(names, rs.map((x, i) => (i === 0 ? (longer ? [...x, 'x'] : x.slice(0, -1)) : x))), fault: 'ragged row' })),
+    rows.map((rs) => ({ value: `${file(names, rs)}${rs[0]!.join(',')}x"y\r\n`, fault: 'stray quote' })),
+    rows.map((rs) => ({ value: `${file(names, rs)}"${rs[0]!.join(',')}\r\n`, fault: 'unclosed quote' })),
+    rows.map((rs) => ({ value: file(names, rs).replace('\r\n', '\r'), fault: 'bare CR' })),
+    fc.constant({ value: file(names, []), fault: 'header only' }),
+    fc.constantFrom('', '\r\n', ' ').map((value) => ({ value, fault: 'empty file' })),
+    fc.string({ unit: 'grapheme', maxLength: 60 }).map((value) => ({ value, fault: 'random text' })),
+  ];
+  if (rowsNode.maxItems !== undefined) {
+    faults.push(row.map((r) => ({ value: file(names, Array.from({ length: rowsNode.maxItems! + 1 }, () => r)), fault: 'too many rows' })));
+  }
+  return softFilter(fc.oneof(...faults), (c) => !schema.safeParse(csvTable(c.value)).success);
 }
 
 /**

@@ -56,7 +56,8 @@ describe('access control', () => {
     await stack?.stop();
   });
 
-  const send = (req: EndpointRequest, opts: Omit<CallOptions, 'body'>) => stack.call<any>(req.method, req.path, { ...opts, body: req.body });
+  const send = (req: EndpointRequest, opts: Omit<CallOptions, 'body'>) =>
+    stack.call<any>(req.method, req.path, { ...opts, body: req.body, rawBody: req.rawBody, headers: { ...req.headers, ...opts.headers } });
 
   /** Everything a refused request could have changed: every collection, the workflows started, and the objects named. */
   async function snapshot(targets: (Target | undefined)[]) {

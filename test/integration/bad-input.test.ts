@@ -25,6 +25,21 @@ const validPolicy = () => ({
   targets: { firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 600 },
   calendarId: '24x7',
 });
+/** The service area the area and volume endpoints are aimed at; it matches no complaint. */
+const AREA_ID = 'bad-input-area';
+const validArea = () => ({
+  name: 'Test area',
+  match: { categories: ['area-only'] },
+  processOwnerId: 'olivia',
+  calendarId: '24x7',
+  volumeUnit: 'transactions',
+  causes: [{ code: 'double-charge', label: 'Double charge' }],
+  objectives: [{ kpi: 'csat_average', comparator: '>=', target: 4.3 }],
+  review: { frequency: 'monthly', reviewerIds: ['sam'] },
+});
+const CSV = { 'content-type': 'text/csv' };
+const validVolumeCsv = () => 'day,volume\r\n2026-01-01,10\r\n';
+const csvCase = (name: string, rawBody: string, errorPath?: string): Case => ({ name, rawBody, headers: CSV, status: 400, code: 'VALIDATION_FAILED', errorPath });
 const validComplaint = () => ({ customer: { id: 'cust-bad-input', name: 'Eve' }, channel: 'email', category: 'billing', severity: 'P3', description: 'charged twice' });
 /** An improvement trigger on an area that does not exist here: were its request accepted, the service would refuse it (422) and write nothing. */
 const validTrigger = () => ({
@@ -61,6 +76,8 @@ interface Endpoint {
   wrongRoles: Role[];
   /** A body the endpoint would accept (body endpoints only). */
   body?: () => Record<string, unknown>;
+  /** A text/csv body the endpoint would accept (CSV endpoints only, instead of `body`). */
+  csv?: () => string;
   /** Endpoint-specific wrong types, missing fields, unknown fields and operator injection. */
   invalid: Case[];
 }
@@ -119,7 +136,16 @@ const complaintActions: { slug: string; valid: Record<string, unknown>; invalid:
   {
     slug: 'resolve',
     valid: { summary: 'refunded' },
-    invalid: [bad('summary of the wrong type', { summary: 1 }, 'body.summary'), bad('summary missing', {}, 'body.summary'), bad('an unknown field', { summary: 's', resolvedAt: 0 }, 'body.resolvedAt')],
+    invalid: [
+      bad('summary of the wrong type', { summary: 1 }, 'body.summary'),
+      bad('summary missing', {}, 'body.summary'),
+      bad('an unknown field', { summary: 's', resolvedAt: 0 }, 'body.resolvedAt'),
+      bad('a cause that is not a code', { summary: 's', cause: 'Double Charge' }, 'body.cause'),
+      bad('an operator object as cause', { summary: 's', cause: { $ne: null } }, 'body.cause'),
+      bad('a tag given twice', { summary: 's', tags: ['vip', 'vip'] }, 'body.tags'),
+      bad('eleven tags', { summary: 's', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'body.tags'),
+      bad('a tag over 40 characters', { summary: 's', tags: ['x'.repeat(41)] }, 'body.tags.0'),
+    ],
   },
   {
     slug: 'reopen',
@@ -337,6 +363,120 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     method: 'GET',
+    route: 'GET /service-areas',
+    path: () => '/service-areas',
+    hasId: false,
+    role: 'agent',
+    wrongRoles: ['intake'],
+    invalid: [],
+  },
+  {
+    method: 'GET',
+    route: 'GET /service-areas/:id',
+    path: (id = AREA_ID) => `/service-areas/${id}`,
+    hasId: true,
+    role: 'auditor',
+    wrongRoles: ['intake'],
+    invalid: [badQuery('a non-numeric version', `/service-areas/${AREA_ID}?version=x`, 'query.version'), badQuery('version zero', `/service-areas/${AREA_ID}?version=0`, 'query.version')],
+  },
+  {
+    method: 'POST',
+    route: 'POST /service-areas',
+    path: () => '/service-areas',
+    hasId: false,
+    role: 'admin',
+    wrongRoles: ['agent', 'supervisor', 'process_owner', 'auditor', 'intake'],
+    body: () => ({ areaId: 'new-area', ...validArea() }),
+    invalid: [
+      bad('areaId missing', validArea(), 'body.areaId'),
+      bad('an areaId that is not a slug', { areaId: 'Billing Area', ...validArea() }, 'body.areaId'),
+      bad('an operator object as process owner', { areaId: 'a', ...validArea(), processOwnerId: { $gt: '' } }, 'body.processOwnerId'),
+      bad('an unknown channel in match', { areaId: 'a', ...validArea(), match: { channels: ['pigeon'] } }, 'body.match.channels.0'),
+      bad('an unknown match key', { areaId: 'a', ...validArea(), match: { severities: ['P1'] } }, 'body.match.severities'),
+      bad('a cause code that is not a slug', { areaId: 'a', ...validArea(), causes: [{ code: 'Double Charge', label: 'x' }] }, 'body.causes.0.code'),
+      bad('a cause without a label', { areaId: 'a', ...validArea(), causes: [{ code: 'x' }] }, 'body.causes.0.label'),
+      bad('an unknown KPI', { areaId: 'a', ...validArea(), objectives: [{ kpi: 'happiness', comparator: '>=', target: 1 }] }, 'body.objectives.0.kpi'),
+      bad('an unknown comparator', { areaId: 'a', ...validArea(), objectives: [{ kpi: 'csat_average', comparator: '>', target: 4 }] }, 'body.objectives.0.comparator'),
+      bad('a target as a string', { areaId: 'a', ...validArea(), objectives: [{ kpi: 'csat_average', comparator: '>=', target: '4' }] }, 'body.objectives.0.target'),
+      bad('a share target given as a percentage', { areaId: 'a', ...validArea(), objectives: [{ kpi: 'breach_rate', comparator: '<=', target: 5 }] }, 'body.objectives.0.target'),
+      bad('an unknown review frequency', { areaId: 'a', ...validArea(), review: { frequency: 'daily', reviewerIds: [] } }, 'body.review.frequency'),
+      bad('a reviewer listed twice', { areaId: 'a', ...validArea(), review: { frequency: 'monthly', reviewerIds: ['sam', 'sam'] } }, 'body.review.reviewerIds'),
+      bad('an unknown field', { areaId: 'a', ...validArea(), version: 3 }, 'body.version'),
+    ],
+  },
+  {
+    method: 'PUT',
+    route: 'PUT /service-areas/:id',
+    path: (id = AREA_ID) => `/service-areas/${id}`,
+    hasId: true,
+    role: 'admin',
+    wrongRoles: ['agent', 'supervisor', 'process_owner', 'auditor', 'intake'],
+    body: () => ({ expectedVersion: 1, ...validArea() }),
+    invalid: [
+      bad('expectedVersion missing', validArea(), 'body.expectedVersion'),
+      bad('expectedVersion zero', { expectedVersion: 0, ...validArea() }, 'body.expectedVersion'),
+      bad('an unknown field (areaId belongs in the path)', { expectedVersion: 1, areaId: 'other', ...validArea() }, 'body.areaId'),
+      bad('volumeUnit blank', { expectedVersion: 1, ...validArea(), volumeUnit: '  ' }, 'body.volumeUnit'),
+    ],
+  },
+  {
+    method: 'PUT',
+    route: 'PUT /service-areas/:id/volume/:day',
+    path: (id = AREA_ID) => `/service-areas/${id}/volume/2026-01-01`,
+    hasId: true,
+    role: 'supervisor',
+    wrongRoles: ['agent', 'sponsor', 'auditor', 'intake'],
+    body: () => ({ volume: 120 }),
+    invalid: [
+      bad('volume missing', {}, 'body.volume'),
+      bad('a negative volume', { volume: -1 }, 'body.volume'),
+      bad('a fractional volume', { volume: 1.5 }, 'body.volume'),
+      bad('volume as a string', { volume: '12' }, 'body.volume'),
+      bad('an unknown field', { volume: 1, day: '2026-01-02' }, 'body.day'),
+      { name: 'a day that does not exist', path: `/service-areas/${AREA_ID}/volume/2026-02-29`, body: { volume: 1 }, status: 400, code: 'VALIDATION_FAILED', errorPath: 'params.day' },
+      { name: 'a day in another format', path: `/service-areas/${AREA_ID}/volume/01-02-2026`, body: { volume: 1 }, status: 400, code: 'VALIDATION_FAILED', errorPath: 'params.day' },
+    ],
+  },
+  {
+    method: 'POST',
+    route: 'POST /service-areas/:id/volume/import',
+    path: (id = AREA_ID) => `/service-areas/${id}/volume/import`,
+    hasId: true,
+    role: 'process_owner',
+    wrongRoles: ['agent', 'sponsor', 'auditor', 'intake'],
+    csv: validVolumeCsv,
+    invalid: [
+      csvCase('an empty file', '', 'body'),
+      csvCase('a header only', 'day,volume\r\n', 'body.rows'),
+      csvCase('a volume that is not a whole number', 'day,volume\r\n2026-01-01,10\r\n2026-01-02,1.5\r\n', 'body.rows.1.volume'),
+      csvCase('a day that does not exist', 'day,volume\r\n2026-02-30,10\r\n', 'body.rows.0.day'),
+      csvCase('a missing column', 'day\r\n2026-01-01\r\n', 'body.rows.0.volume'),
+      csvCase('an unknown column', 'day,volume,areaId\r\n2026-01-01,1,other\r\n', 'body.rows.0.areaId'),
+      csvCase('a row with an extra field', 'day,volume\r\n2026-01-01,1,2\r\n', 'body.rows.0'),
+      csvCase('a stray quote', 'day,volume\r\n2026-01-01,1"0\r\n', 'body.rows.0'),
+      csvCase('an operator in a cell', 'day,volume\r\n2026-01-01,"{""$gt"":0}"\r\n', 'body.rows.0.volume'),
+      csvCase('a day given twice', 'day,volume\r\n2026-01-01,1\r\n2026-01-01,2\r\n', 'body.rows.1.day'),
+      csvCase('more than 3660 rows', `day,volume\r\n${Array.from({ length: 3661 }, (_, i) => `${new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10)},1\r\n`).join('')}`, 'body.rows'),
+      { name: 'a CSV body over 256kb', rawBody: `day,volume\r\n${'2026-01-01,1\r\n'.repeat(20_000)}`, headers: CSV, status: 413, code: 'BODY_TOO_LARGE' },
+      { name: 'a JSON body', body: { rows: [{ day: '2026-01-01', volume: '1' }] }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    ],
+  },
+  {
+    method: 'GET',
+    route: 'GET /service-areas/:id/volume',
+    path: (id = AREA_ID) => `/service-areas/${id}/volume?from=2026-01-01&to=2026-01-31`,
+    hasId: true,
+    role: 'sponsor',
+    wrongRoles: ['intake'],
+    invalid: [
+      badQuery('from missing', `/service-areas/${AREA_ID}/volume?to=2026-01-31`, 'query.from'),
+      badQuery('a day that does not exist', `/service-areas/${AREA_ID}/volume?from=2026-02-30&to=2026-03-31`, 'query.from'),
+      badQuery('to before from', `/service-areas/${AREA_ID}/volume?from=2026-02-01&to=2026-01-31`, 'query.to'),
+      badQuery('a range over 3660 days', `/service-areas/${AREA_ID}/volume?from=2000-01-01&to=2026-01-31`, 'query.to'),
+    ],
+  },
+  {
+    method: 'GET',
     route: 'GET /triggers',
     path: () => '/triggers',
     hasId: false,
@@ -420,6 +560,7 @@ describe('bad input', () => {
     await eventually(async () => (await stack.models.Complaint.findById(fixture.id).lean())?.version === 2, 20_000, 'fixture acknowledged');
     // Visibility is eventually consistent: settle on the one workflow before counting.
     await eventually(async () => (await stack.workflowCount()) === 1, 20_000, 'fixture workflow visible');
+    expect((await stack.call('POST', '/service-areas', { key: stack.keys.admin, body: { areaId: AREA_ID, ...validArea() } })).status).toBe(201);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -441,7 +582,7 @@ describe('bad input', () => {
    * tests: were the query ignored instead of rejected, the request still changes nothing
    * (a replayed intake, an action on a missing complaint, a catalog save that conflicts).
    */
-  function probe(ep: Endpoint): { path: string; body?: unknown; headers?: Record<string, string> } {
+  function probe(ep: Endpoint): { path: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } {
     switch (ep.route) {
       case 'POST /complaints':
         return { path: ep.path(), body: validComplaint(), headers: { 'idempotency-key': FIXTURE_KEY } };
@@ -453,6 +594,17 @@ describe('bad input', () => {
         return { path: ep.path(), body: { expectedVersion: 99, ...validCalendar() } };
       case 'PUT /sla-policies/:id':
         return { path: ep.path(), body: { expectedVersion: 99, ...validPolicy() } };
+      case 'POST /service-areas':
+        return { path: ep.path(), body: { areaId: AREA_ID, ...validArea() } };
+      case 'PUT /service-areas/:id':
+        return { path: ep.path(), body: { expectedVersion: 99, ...validArea() } };
+      case 'PUT /service-areas/:id/volume/:day':
+        return { path: ep.path('missing-area'), body: { volume: 1 } };
+      case 'POST /service-areas/:id/volume/import':
+        return { path: ep.path('missing-area'), rawBody: validVolumeCsv(), headers: CSV };
+      case 'GET /service-areas/:id/volume':
+        // Its path carries a query already: the tests append theirs to the bare path.
+        return { path: `/service-areas/${AREA_ID}/volume` };
       default:
         return ep.method === 'POST' ? { path: ep.path(MISSING_ID), body: ep.body?.() } : { path: ep.path() };
     }
@@ -471,9 +623,9 @@ describe('bad input', () => {
       await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: big }, 413, 'BODY_TOO_LARGE');
     });
 
-    if (ep.body) {
+    if (ep.body || ep.csv) {
       it('given a text/plain body, when sent, then 415', async () => {
-        await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: JSON.stringify(validBody()), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
+        await rejected(ep.method, ep.path(), { key: keyOf(ep.role), rawBody: ep.csv?.() ?? JSON.stringify(validBody()), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE');
       });
     }
 
@@ -493,14 +645,14 @@ describe('bad input', () => {
 
     it('given an unknown query parameter, when calling, then 400 naming it', async () => {
       const p = probe(ep);
-      const res = await rejected(ep.method, `${p.path}?extra=1`, { key: keyOf(ep.role), body: p.body, headers: p.headers }, 400, 'VALIDATION_FAILED');
+      const res = await rejected(ep.method, `${p.path}?extra=1`, { key: keyOf(ep.role), body: p.body, rawBody: p.rawBody, headers: p.headers }, 400, 'VALIDATION_FAILED');
       expect(errorPaths(res)).toContain('query.extra');
     });
 
     it('given MongoDB operators in the query string, when calling, then 400', async () => {
       for (const q of ['?status[$ne]=x', '?owner[$gt]=', '?limit[$gt]=0']) {
         const p = probe(ep);
-        await rejected(ep.method, `${p.path}${q}`, { key: keyOf(ep.role), body: p.body, headers: p.headers }, 400, 'VALIDATION_FAILED');
+        await rejected(ep.method, `${p.path}${q}`, { key: keyOf(ep.role), body: p.body, rawBody: p.rawBody, headers: p.headers }, 400, 'VALIDATION_FAILED');
       }
     });
 

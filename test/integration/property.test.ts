@@ -22,7 +22,7 @@ import { PERMISSIONS, type Permission } from '../../src/api/permissions';
 import type { RouteSpec } from '../../src/api/route';
 import { type ApiStack, type Problem, expectProblem, startApiStack } from '../helpers/api';
 import { validCycle } from '../helpers/cycle-endpoints';
-import { fillPath, invalidParams, invalidPayloads, invalidQueries, openSchemaPaths, parseQuery, requestJsonSchema, roundTrip, schemaShaped } from '../helpers/invalid-payloads';
+import { csvTable, fillPath, invalidCsvBodies, invalidParams, invalidPayloads, invalidQueries, openSchemaPaths, parseQuery, requestJsonSchema, roundTrip, schemaShaped } from '../helpers/invalid-payloads';
 import { eventually, testConfig } from '../helpers/stack';
 
 const SEED = Number(process.env.QL_PROPERTY_SEED ?? 20_260_401);
@@ -144,13 +144,15 @@ describe('property: schema-invalid requests are rejected by every endpoint and w
   function attempts(spec: RouteSpec): fc.Arbitrary<Attempt> {
     const params = validParams(spec);
     const path = fillPath(spec.path, params);
-    // Around a fault in another part, a schema-shaped body (itself possibly invalid: that only adds faults).
-    const shapedBody = spec.body ? schemaShaped(requestJsonSchema(spec.body)) : fc.constant(undefined);
+    const csv = spec.bodyType === 'csv';
+    // Around a fault in another part, a schema-shaped body (itself possibly invalid: that only adds faults); a CSV route gets none.
+    const shapedBody = spec.body && !csv ? schemaShaped(requestJsonSchema(spec.body)) : fc.constant(undefined);
     const parts: fc.Arbitrary<Attempt>[] = [
       invalidQueries(spec.query ?? NO_QUERY).chain((q) => shapedBody.map((body) => ({ part: 'query' as const, fault: q.fault, params, path, query: q.value, body }))),
     ];
     if (spec.body) {
-      const bodies = invalidPayloads(spec.body).map((b) => ({ part: 'body' as const, fault: b.fault, params, path, query: '', body: b.value }));
+      const faulty = csv ? invalidCsvBodies(spec.body) : invalidPayloads(spec.body);
+      const bodies = faulty.map((b) => ({ part: 'body' as const, fault: b.fault, params, path, query: '', body: b.value }));
       parts.push(bodies, bodies); // bodies carry most of the surface: twice the weight
     }
     if (spec.params) {
@@ -161,7 +163,7 @@ describe('property: schema-invalid requests are rejected by every endpoint and w
 
   /** The schema of the faulty part rejects what the server will parse (the generator's promise, checked again). */
   function rejectedBySchema(spec: RouteSpec, a: Attempt): boolean {
-    if (a.part === 'body') return !spec.body!.safeParse(roundTrip(a.body)).success;
+    if (a.part === 'body') return !spec.body!.safeParse(spec.bodyType === 'csv' ? csvTable(a.body as string) : roundTrip(a.body)).success;
     if (a.part === 'query') return !(spec.query ?? NO_QUERY).safeParse(parseQuery(a.query)).success;
     return !spec.params!.safeParse(a.params).success;
   }
@@ -209,11 +211,12 @@ describe('property: schema-invalid requests are rejected by every endpoint and w
       fc.asyncProperty(attempts(spec), async (a) => {
         expect(rejectedBySchema(spec, a)).toBe(true);
         const url = a.query ? `${a.path}?${a.query}` : a.path;
-        const payload = a.body === undefined ? undefined : JSON.stringify(a.body);
-        const res = await stack.call<Problem & { requestId?: string }>(spec.method.toUpperCase(), url, payload === undefined ? { key } : { key, rawBody: payload });
+        const csv = spec.bodyType === 'csv';
+        const payload = a.body === undefined ? undefined : csv ? (a.body as string) : JSON.stringify(a.body);
+        const res = await stack.call<Problem & { requestId?: string }>(spec.method.toUpperCase(), url, payload === undefined ? { key } : { key, rawBody: payload, ...(csv ? { headers: { 'content-type': 'text/csv' } } : {}) });
 
-        const root = roundTrip(a.body);
-        if (a.part === 'body' && Buffer.byteLength(payload!) > BODY_LIMIT_BYTES) {
+        const root = csv ? {} : roundTrip(a.body);
+        if (a.part === 'body' && !csv && Buffer.byteLength(payload!) > BODY_LIMIT_BYTES) {
           expectProblem(res, 413, 'BODY_TOO_LARGE');
         } else if (a.part === 'body' && (root === null || typeof root !== 'object')) {
           // express.json is strict: a bare string, number, boolean or null is not a request body.
