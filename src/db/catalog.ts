@@ -108,7 +108,28 @@ async function saveVersion<D extends { version: number }>(
     if (isDuplicateKeyError(err)) throw new VersionConflictError(`${kind} ${id} version ${version} was saved concurrently`);
     throw err;
   }
+  intakeSnapshots.delete(model.db);
   return doc as unknown as D;
+}
+
+/**
+ * What intake reads on every new complaint (the latest areas and calendars),
+ * kept for a few seconds per connection: at intake rates it was two reads of
+ * every version per request. A save in this process drops it at once; other
+ * API processes see a change within INTAKE_SNAPSHOT_MS (like a revoked key,
+ * docs/security.md). A complaint keeps the area version it saw.
+ */
+export const INTAKE_SNAPSHOT_MS = 5_000;
+const intakeSnapshots = new WeakMap<object, { at: number; value: Promise<{ areas: ReturnType<typeof toArea>[]; calendars: Map<string, ReturnType<typeof toCalendar>> }> }>();
+
+export function intakeCatalog(models: Models, now = Date.now()) {
+  const cached = intakeSnapshots.get(models.connection);
+  if (cached && now - cached.at < INTAKE_SNAPSHOT_MS) return cached.value;
+  const value = Promise.all([latestAreas(models), latestCalendars(models)]).then(([areas, calendars]) => ({ areas, calendars }));
+  intakeSnapshots.set(models.connection, { at: now, value });
+  // A failed read is not kept: the next intake tries again.
+  value.catch(() => intakeSnapshots.delete(models.connection));
+  return value;
 }
 
 /** The latest version of every id of a versioned collection, in id order. */

@@ -8,7 +8,7 @@ import type { Role } from '../domain/actors';
 import { type AreaMatchInput, type ServiceAreaDefinition, type ServiceAreaRef, areaRef, selectArea } from '../domain/service-area';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { scopeOf } from '../domain/permissions';
-import { areaVersions, calendarVersions, latestAreas, latestCalendars, saveAreaVersion } from '../db/catalog';
+import { areaVersions, intakeCatalog, latestAreas, latestCalendars, saveAreaVersion } from '../db/catalog';
 import { type Models, type ServiceVolumeDoc, insertIfAbsent } from '../db/models';
 
 type FieldError = { path: string; message: string };
@@ -18,11 +18,11 @@ type FieldError = { path: string; message: string };
  * zone its calendar has now; null when no area matches.
  */
 export async function areaAtIntake(models: Models, input: AreaMatchInput): Promise<ServiceAreaRef | null> {
-  const area = selectArea(await latestAreas(models), input);
+  const { areas, calendars } = await intakeCatalog(models);
+  const area = selectArea(areas, input);
   if (!area) return null;
   // The area routes refuse an unknown calendar, and calendars are never deleted.
-  const calendar = (await calendarVersions(models, area.calendarId))[0];
-  return areaRef(area, calendar?.timeZone ?? 'UTC');
+  return areaRef(area, calendars.get(area.calendarId)?.timeZone ?? 'UTC');
 }
 
 export interface VolumeRow {
