@@ -1,7 +1,7 @@
 /**
  * Replays recorded histories (test/histories, made by `npm run record-histories`)
  * against the current workflow code: a change that would break running
- * complaints (non-determinism) fails here.
+ * complaints, cycles, quality-loop runs or reviews (non-determinism) fails here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,10 +11,25 @@ import { quietRuntime, requireEnv } from '../helpers/stack';
 const DIR = path.resolve(__dirname, '../histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
+/** At least one recording of each workflow and of each way it branches (scripts/record-histories.ts); deleting one fails here. */
+const EXPECTED = [
+  'complaint-full-lifecycle',
+  'complaint-escalation-cancel',
+  'cycle-pdca-standardized',
+  'cycle-dmaic-sustained',
+  // Bound to a KPI: measured by the measureBoundKpi activity; a Control regression starts the linked PDCA, bound too.
+  'cycle-bound-dmaic-regression',
+  'cycle-bound-pdca-linked',
+  // Trigger decisions acted on: a child cycle started, evidence signalled, a signal to a closed cycle failed.
+  'quality-loop-opens-and-signals-cycles',
+  'review-schedule-starts-review',
+  // Decisions, an action's cycle started, a submission, a rejection, approvals, signed.
+  'review-signed-with-cycle',
+];
+
 describe('replay of recorded histories', () => {
-  it('has recorded histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(4);
-    expect(files.filter((f) => f.startsWith('cycle-')).length).toBeGreaterThanOrEqual(2);
+  it('given the recordings, when listed, then every expected scenario is there', () => {
+    expect(files).toEqual(expect.arrayContaining(EXPECTED.map((name) => `${name}.json`)));
   });
 
   it.each(files)('given the recorded history %s, when replayed on the current workflow code, then it replays deterministically', async (file) => {
