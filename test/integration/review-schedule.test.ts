@@ -182,6 +182,10 @@ describe('quality review schedule', () => {
 
   it('given the reviews of the ended month exist, when the schedule runs again, then it starts nothing: one review per area and period', async () => {
     const { models, client, config } = stack;
+    // The first run started two reviews; wait until both have persisted, so the count below is settled.
+    for (const id of [reviewId, reviewIdOf(RETURNS, period.key)]) {
+      await eventually(async () => models.AuditEvent.exists({ stream: `review:${id}` }), 30_000, `review ${id} persisted`);
+    }
     const before = await models.AuditEvent.countDocuments({});
     const result = await client.workflow.execute<() => Promise<ReviewScheduleResult>>(REVIEW_SCHEDULE_WORKFLOW, { taskQueue: config.temporal.taskQueue, workflowId: uniqueId('review-schedule-again') });
     expect(result.started).toEqual([]);
