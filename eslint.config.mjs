@@ -17,7 +17,7 @@ const NO_HTTP_LAYER = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'jest.config.js'] },
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**', 'jest.config.js', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -41,6 +41,21 @@ export default tseslint.config(
             { group: IO_MODULES, message: 'workflow and domain code must stay deterministic and free of I/O' },
             { group: ['**/activities', '**/activities/*', '**/db/*', '**/services/*'], allowTypeImports: true, message: 'import activities/adapters only as types' },
             NO_HTTP_LAYER,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web app is a client of the API: it may share pure schemas, contracts and domain rules, never the server's I/O.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['mongoose', 'mongodb', 'express', 'pino', '@temporalio/*', 'node:*'], message: 'the browser bundle must not import server modules' },
+            { group: ['**/services/*', '**/db/*', '**/activities/*', '**/workflows/*', '**/worker/*'], allowTypeImports: true, message: 'import server code only as types' },
           ],
         },
       ],

@@ -1,7 +1,8 @@
 /**
  * One jest run covers everything: unit (pure domain, config, compose file),
- * workflow (real Worker on Temporal's time-skipping test server) and
- * integration (real Worker + API on the Temporal dev server and FerretDB).
+ * workflow (real Worker on Temporal's time-skipping test server),
+ * integration (real Worker + API on the Temporal dev server and FerretDB) and
+ * e2e (the web app in headless Chromium on that same stack).
  * test/setup/global-setup.ts provisions and starts the shared infrastructure
  * on free ports and stops it afterwards.
  */
@@ -18,5 +19,7 @@ module.exports = {
     { displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'workflow', testMatch: ['<rootDir>/test/workflow/**/*.test.ts'], transform, testEnvironment: 'node' },
     { displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'], transform, testEnvironment: 'node' },
+    // Real headless Chromium against the real stack; needs the built web app (scripts/test.sh builds it).
+    { displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], transform, testEnvironment: 'node' },
   ],
 };

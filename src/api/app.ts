@@ -29,6 +29,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { reviewRoutes } from './routes/reviews';
 import { serviceAreaRoutes } from './routes/service-areas';
 import { triggerRoutes } from './routes/triggers';
+import { webAppRouter } from './web-app';
 
 export const BODY_LIMIT = '64kb';
 
@@ -37,6 +38,8 @@ export interface AppDeps {
   models: Models;
   client: Client;
   log: Logger;
+  /** Where the built web app is (default web/dist). */
+  webDist?: string;
 }
 
 /** What route modules may use. */
@@ -113,6 +116,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.type('application/javascript').send("window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });");
   });
   app.use('/docs/assets', express.static(swaggerDir, { index: false }));
+  app.use(webAppRouter(deps.webDist));
 
   app.use(router);
   app.use(notFoundHandler);

@@ -7,8 +7,9 @@
  */
 import type { RequestHandler } from 'express';
 import { HttpProblem } from './problem';
+import { WEB_APP_BASE, WEB_APP_CSP } from './web-app';
 
-/** Headers for a JSON API (and the docs page, which loads its own scripts and styles only). */
+/** Headers for a JSON API, the docs page and the web app (both load their own scripts only). */
 export const securityHeaders: RequestHandler = (req, res, next) => {
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('x-frame-options', 'DENY');
@@ -18,8 +19,10 @@ export const securityHeaders: RequestHandler = (req, res, next) => {
   res.setHeader('strict-transport-security', 'max-age=31536000; includeSubDomains');
   res.setHeader('permissions-policy', 'camera=(), microphone=(), geolocation=()');
   const docs = req.path === '/docs' || req.path.startsWith('/docs/');
-  res.setHeader('content-security-policy', docs ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
-  if (!docs) res.setHeader('cache-control', 'no-store');
+  const webApp = req.path === WEB_APP_BASE || req.path.startsWith(`${WEB_APP_BASE}/`);
+  res.setHeader('content-security-policy', webApp ? WEB_APP_CSP : docs ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'" : "default-src 'none'; frame-ancestors 'none'");
+  // The web app sets its own caching (hashed assets for a year, index.html revalidated).
+  if (!docs && !webApp) res.setHeader('cache-control', 'no-store');
   next();
 };
 

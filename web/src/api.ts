@@ -1,0 +1,114 @@
+/**
+ * The only way the web app reaches data: the API's own endpoints, with the
+ * session cookie (HttpOnly, never visible here) and, on writes, the CSRF token
+ * the session endpoints hand out (kept in memory only, never in storage).
+ * Every non-2xx answer becomes an ApiError carrying the problem+json fields.
+ */
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  requestId?: string;
+  errors?: FieldError[];
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly problem: Problem;
+  readonly retryAfterSeconds: number | null;
+  constructor(status: number, problem: Problem, retryAfterSeconds: number | null = null) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+  get code(): string | undefined {
+    return this.problem.code;
+  }
+  get errors(): FieldError[] {
+    return this.problem.errors ?? [];
+  }
+  /** Field errors whose path ends with `field` (e.g. `body.note` for `note`). */
+  fieldErrors(field: string): string[] {
+    return this.errors.filter((e) => e.path === field || e.path.endsWith(`.${field}`) || e.path.includes(`.${field}.`)).map((e) => e.message);
+  }
+}
+
+let csrfToken: string | null = null;
+/** Set by the session provider after sign-in or session restore. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+const unauthorizedListeners = new Set<() => void>();
+/** The session provider listens: a 401 anywhere means the session is gone (expired, logged out elsewhere). */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
+export interface RequestOptions {
+  /** Sent as Idempotency-Key: a retried write (double click, network retry) is applied once. */
+  idempotencyKey?: string;
+  /** Don't treat a 401 as a lost session (the sign-in call itself). */
+  quiet401?: boolean;
+  signal?: AbortSignal;
+  /** Expect a text answer (CSV, Markdown) instead of JSON. */
+  text?: boolean;
+}
+
+async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: opts.text ? '*/*' : 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal });
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, { title: 'Network error', detail: (err as Error).message, code: 'NETWORK' });
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  if (!res.ok) {
+    const problem: Problem = type.includes('json') ? await res.json().catch(() => ({})) : { title: res.statusText, detail: await res.text().catch(() => '') };
+    const retry = Number(res.headers.get('retry-after'));
+    if (res.status === 401 && !opts.quiet401) for (const l of unauthorizedListeners) l();
+    throw new ApiError(res.status, { status: res.status, ...problem }, Number.isFinite(retry) && retry > 0 ? retry : null);
+  }
+  if (opts.text || !type.includes('json')) return (await res.text()) as T;
+  return (await res.json()) as T;
+}
+
+/** Query string from an object, skipping empty values. */
+export function query(params: Record<string, string | number | boolean | null | undefined | string[]>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) {
+      if (v.length) q.set(k, v.join(','));
+    } else q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** A fresh key per user intention (one form submission), reused by its retries. */
+export function newIdempotencyKey(): string {
+  return crypto.randomUUID();
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
+  put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
+};
