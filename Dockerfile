@@ -3,6 +3,21 @@
 #   worker:         npx tsx worker/main.ts   (set as `command` in docker-compose.yml)
 # TypeScript runs through tsx, a runtime dependency, so no build step is needed.
 # Configuration comes only from QL_* environment variables (src/config/index.ts).
+# The web app (React + Vite, web/) is built in its own stage, with the devDependencies
+# that build it; the runtime image gets only web/dist, which the API serves under /app/.
+
+# ---- build stage: the web app
+FROM node:20-bookworm-slim AS web
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+# The web app imports the API's schemas, contracts and permission matrix from src/.
+COPY tsconfig.json ./
+COPY src/ ./src/
+COPY web/ ./web/
+RUN npm run build:web
+
+# ---- runtime image
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production
@@ -19,6 +34,7 @@ COPY src/ ./src/
 COPY workflows/ ./workflows/
 COPY activities/ ./activities/
 COPY worker/ ./worker/
+COPY --from=web /build/web/dist ./web/dist/
 
 # Sources stay root-owned and read-only; the process runs unprivileged.
 USER node

@@ -47,7 +47,7 @@ const OWNERS = ['alice', 'bob', ...Array.from({ length: 8 }, (_, i) => `agent-${
 const QUEUES = ['general', 'billing', 'network', 'vip'];
 const PAGE = 50;
 
-interface Templates {
+export interface Templates {
   policiesJson: string;
   /** The stored states (as written: frozen policies apart). */
   states: Record<'unowned' | 'owned' | 'closed', ComplaintState>;
@@ -56,7 +56,8 @@ interface Templates {
   closed: ReturnType<typeof complaintDocument>;
 }
 
-async function templates(models: Models): Promise<Templates> {
+/** The three read-model documents the data sets are made of (also bench/ui.ts). */
+export async function templates(models: Models): Promise<Templates> {
   const activities = createComplaintActivities({ models, webhookUrls: [], webhookSecret: 'bench-secret-not-used' });
   const policies = await activities.resolveSlaPolicies({ category: 'billing', channel: 'email' });
   const t0 = Date.UTC(2026, 10, 2, 9);
@@ -83,11 +84,14 @@ async function templates(models: Models): Promise<Templates> {
   return { policiesJson: JSON.stringify(policies), states, ...docs };
 }
 
-/** Complaint `i` of the data set: open ones first (20 % still unowned), then finished ones. */
-function documentFor(t: Templates, i: number, openCount: number) {
+/**
+ * Complaint `i` of the data set: open ones first (20 % still unowned), then finished ones. `assign`
+ * overrides who owns it and its queue (default: 10 owners and 4 queues in rotation).
+ */
+export function documentFor(t: Templates, i: number, openCount: number, assign?: (i: number) => { owner: string; queue: string }) {
   const id = `c_scale${String(i).padStart(8, '0')}`;
-  const owner = OWNERS[Math.floor(i / 5) % OWNERS.length]!;
-  const queue = QUEUES[Math.floor(i / 50) % QUEUES.length]!;
+  const owner = assign ? assign(i).owner : OWNERS[Math.floor(i / 5) % OWNERS.length]!;
+  const queue = assign ? assign(i).queue : QUEUES[Math.floor(i / 50) % QUEUES.length]!;
   const kind = i >= openCount ? ('closed' as const) : i % 5 === 0 ? ('unowned' as const) : ('owned' as const);
   const tpl = t[kind];
   const ownerId = kind === 'unowned' ? null : owner;

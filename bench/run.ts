@@ -29,6 +29,10 @@
  *   kpi      (own database, before any workflow runs) 12-month weekly KPI series and cause Pareto over
  *            BENCH_KPI_SIZES [10000,100000] complaint facts, BENCH_KPI_REPS [7] runs: service and API vs
  *            a bare read of the rollups they need (bench/kpi-scale.ts; alone: npx tsx bench/kpi.ts)
+ *   ui       (own database, task queue and worker C) the web app in headless Chromium: an agent's queue of
+ *            BENCH_UI_COMPLAINTS [1000] open complaints and a cycle page with BENCH_UI_MEASUREMENTS [1000]
+ *            measurements, navigation -> rendered vs the API time of the page's requests, BENCH_UI_REPS [5]
+ *            (bench/ui.ts; alone: npx tsx bench/ui.ts). Needs web/dist (npm run build:web) and Chromium.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +58,7 @@ import { measureIntakeLatency, waitForIds } from './read-model';
 import { measureReadScale, scaleReport } from './read-scale';
 import { type KpiScaleStep, kpiScaleReport, measureKpiScale } from './kpi-scale';
 import { kpiSettingsFromEnv } from './kpi';
+import { type UiFigures, measureUi, uiReport, uiSettingsFromEnv } from './ui';
 import { fmt, median, percentile, section, sleep, table } from './stats';
 import { intakeBreakdown, waitForTimerWait } from './history';
 import { cpuMsOf, effectiveCacheSize, spawnWorker, treeRss, workerEnv } from './worker-process';
@@ -282,6 +287,28 @@ async function main(): Promise<string> {
   await seedDemoData(kpiModels, secrets.apiKeyPepper);
   const kpiUrl = await startApi(kpiCfg, kpiModels, apiClient);
   const kpiSteps: KpiScaleStep[] = await measureKpiScale({ models: kpiModels, api: { url: kpiUrl, key: supervisorUser.key }, settings: kpiSettingsFromEnv(), progress });
+
+  // ------------------------------------------------- 9. the web app in Chromium
+  // Its own store, task queue and worker (the cycle page reads a running cycle workflow), stopped after.
+  const uiCfg = mkConfig(`bench-ui-${runId}`, `bench_ui_${runId}`);
+  const uiModels = await connectDatabase(uiCfg.mongo.uri);
+  onCleanup('ui mongo connection', () => uiModels.connection.close());
+  await seedDemoData(uiModels, secrets.apiKeyPepper);
+  const uiUrl = await startApi(uiCfg, uiModels, apiClient);
+  progress('starting worker C (web app queue)');
+  const workerC = spawnWorker(workerEnv(uiCfg, bundlePath), path.join(dir, 'worker-c.log'));
+  onCleanup('worker C', () => workerC.stop());
+  await workerC.ready;
+  let ui: UiFigures | Error;
+  try {
+    ui = await measureUi({ models: uiModels, apiUrl: uiUrl, settings: uiSettingsFromEnv(), runId, progress, onCleanup });
+  } catch (err) {
+    // A missing browser or build is reported in its section; the other sections still run.
+    ui = err as Error;
+    progress(`ui: failed: ${ui.message}`);
+  }
+  progress('stopping worker C');
+  await workerC.stop();
 
   // ---------------------------------------------------------- 2. intake
   const intakeUrl = await startApi(intakeCfg, models, apiClient);
@@ -517,10 +544,16 @@ async function main(): Promise<string> {
       ...kpiScaleReport(kpiSteps),
     ]),
   );
-  // 9. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
+  report.push(
+    section(
+      '9. Web app in headless Chromium: navigation -> page rendered vs the API time of the same requests (medians)',
+      ui instanceof Error ? [['result', `NOT MEASURED: ${ui.message.split('\n')[0]}`]] : uiReport(ui),
+    ),
+  );
+  // 10. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
   progress('fault recovery: each process killed once while updates are in flight');
   const { runFaultSection } = await import('./fault');
-  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 9));
+  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 10));
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);
   return report.join('\n');
 }

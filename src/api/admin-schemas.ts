@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUEUE } from '../domain/access';
 import { ROLES } from '../domain/actors';
+import { newPassword } from './auth-schemas';
 import { idString } from './schemas';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -37,6 +38,7 @@ export const createUserBody = z.strictObject({
   name: text(200),
   role,
   queues: queues.default([DEFAULT_QUEUE]),
+  password: newPassword.optional().describe('lets the user sign in to the web app; stored only as an argon2id hash, never returned'),
 });
 
 /** A full replacement: every field is required, so a repeated PUT is idempotent. */

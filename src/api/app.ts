@@ -6,18 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import cookieParser from 'cookie-parser';
 import express from 'express';
 import { type Config, configSchema } from '../config';
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
 import { createComplaintService } from '../services/complaints';
 import { createCycleService } from '../services/cycles';
+import { createSessionService } from '../services/sessions';
 import { type Authenticator, createAuthenticator } from './auth';
 import { buildOpenApi } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
 import { securityHeaders, createRateLimiter } from './hardening';
 import { type RouteSpec, mountRoutes } from './route';
 import { adminRoutes } from './routes/admin';
+import { authRoutes } from './routes/auth';
 import { auditIntegrityRoutes } from './routes/audit';
 import { auditSearchRoutes } from './routes/audit-search';
 import { catalogRoutes } from './routes/catalog';
@@ -53,6 +56,7 @@ export interface RouteDeps extends AppDeps {
 export function buildRoutes(deps: RouteDeps): RouteSpec[] {
   return [
     ...healthRoutes(deps.models, deps.client),
+    ...authRoutes(deps),
     ...complaintRoutes(deps.complaints),
     ...cycleRoutes(deps.cycles),
     ...historyRoutes(deps),
@@ -92,8 +96,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(securityHeaders);
   app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Fills req.cookies (the ql_session cookie of signed-in people, src/api/auth.ts); unsigned: the token is random and looked up.
+  app.use(cookieParser());
 
-  const auth = createAuthenticator(models, config.secrets.apiKeyPepper);
+  const sessions = createSessionService(models, { idleMinutes: config.auth.sessionIdleMinutes, maxHours: config.auth.sessionMaxHours });
+  const auth = createAuthenticator(models, config.secrets.apiKeyPepper, sessions);
   const routes = buildRoutes({
     ...deps,
     auth,

@@ -9,6 +9,7 @@ import { CYCLE_STATUSES, CYCLE_TYPES, DMAIC_PHASES, FISHBONE_CATEGORIES, PHASES 
 import { DIMENSIONS, KPI_IDS, KPI_PERIODS } from '../domain/kpi';
 import type { NewCycle } from '../services/cycles';
 import { idString, slug } from './schemas';
+import { availableActionList } from '../contracts/actions';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
@@ -200,7 +201,7 @@ export const cycleView = z.looseObject({
     pendingApprovers: z.array(z.string()),
   }),
   artefacts: z.record(z.string(), z.unknown()),
-  actions: z.array(z.record(z.string(), z.unknown())),
+  actions: z.array(z.record(z.string(), z.unknown())).describe("the cycle's action items (title, assignee, due date); what the caller may do now is `availableActions` (GET /cycles/:id)"),
   measurements: z.array(z.record(z.string(), z.unknown())),
   signatures: z.array(z.record(z.string(), z.unknown())),
   measurementCount: z.number(),
@@ -227,6 +228,13 @@ export const cycleView = z.looseObject({
     .optional(),
 });
 
+/**
+ * One cycle for one caller: `GET /cycles/:id` and the replies of its actions.
+ * The caller's actions are `availableActions` (`actions` are the cycle's action items).
+ */
+export const cycleDetail = cycleView.extend({ availableActions: availableActionList });
+
+/** List items carry no `availableActions`: judging every row would run the reducer per row. */
 export const cycleList = z.object({ items: z.array(cycleView.omit({ measurements: true, statistics: true })), nextCursor: z.string().nullable() });
 
 export const cycleComplaints = z.object({

@@ -30,7 +30,19 @@ export class HttpProblem extends Error {
 }
 
 export const problems = {
-  unauthorized: () => new HttpProblem(401, 'Unauthorized', 'a valid API key is required (Authorization: Bearer <key>)', { code: 'UNAUTHENTICATED' }, { 'www-authenticate': 'Bearer' }),
+  unauthorized: () =>
+    new HttpProblem(401, 'Unauthorized', 'a valid API key (Authorization: Bearer <key>) or a signed-in session is required', { code: 'UNAUTHENTICATED' }, { 'www-authenticate': 'Bearer' }),
+  /** The same answer for an unknown user, a disabled user and a wrong password (src/services/passwords.ts). */
+  invalidCredentials: () => new HttpProblem(401, 'Unauthorized', 'wrong username or password', { code: 'INVALID_CREDENTIALS' }),
+  signInLocked: (until: Date, now = Date.now()) => {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - now) / 1000));
+    return new HttpProblem(429, 'Too Many Requests', `too many failed sign-ins: this account is locked until ${until.toISOString()}`, { code: 'SIGN_IN_LOCKED', lockedUntil: until.toISOString(), retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+  },
+  signInThrottled: (ms: number) => {
+    const seconds = Math.max(1, Math.ceil(ms / 1000));
+    return new HttpProblem(429, 'Too Many Requests', `too many failed sign-ins from this address; retry in ${seconds} s`, { code: 'SIGN_IN_THROTTLED', retryAfterSeconds: seconds }, { 'retry-after': String(seconds) });
+  },
+  csrfFailed: () => new HttpProblem(403, 'Forbidden', 'a write with a session cookie must send the CSRF token of the session in the x-csrf-token header', { code: 'CSRF_FAILED' }),
   forbidden: (detail: string) => new HttpProblem(403, 'Forbidden', detail, { code: ErrorCode.NOT_PERMITTED }),
   notFound: (detail: string) => new HttpProblem(404, 'Not Found', detail, { code: 'NOT_FOUND' }),
   conflict: (detail: string, code = 'CONFLICT') => new HttpProblem(409, 'Conflict', detail, { code }),

@@ -9,6 +9,7 @@ import { ALWAYS_OPEN, WEEKDAYS, calendarProblems } from '../domain/calendar';
 import { MAX_RESOLUTION_TAGS, MAX_TAG_LENGTH, STATUSES } from '../domain/complaint';
 import { CHANNELS, ESCALATION_ACTIONS, SEVERITIES, policyProblems } from '../domain/sla-policy';
 import { ROLES } from '../domain/actors';
+import { availableActionList } from '../contracts/actions';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const idString = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
@@ -86,6 +87,7 @@ const clockView = z.object({
   breached: z.boolean(),
   breachedAt: isoDate.nullable(),
   warnedThresholds: z.array(z.number()),
+  counting: z.boolean().describe("business time accrues right now: the clock runs and the policy calendar is inside its working hours (a countdown ticks only then)"),
   escalationsDone: z.number(),
 });
 
@@ -123,6 +125,7 @@ export const complaintView = z.object({
   sla: z
     .object({
       policy: z.object({ policyId: z.string(), version: z.number(), name: z.string(), calendarId: z.string(), calendarVersion: z.number() }),
+      warningThresholds: z.array(z.number()).describe("the policy's warning thresholds, percent of each clock's target, ascending"),
       paused: z.boolean(),
       breached: z.boolean(),
       atRisk: z.boolean(),
@@ -133,6 +136,10 @@ export const complaintView = z.object({
     .nullable(),
 });
 
+/** One complaint for one caller: `GET /complaints/:id` and the replies of its actions. */
+export const complaintDetail = complaintView.extend({ actions: availableActionList });
+
+/** List items carry no `actions`: judging every row would run the reducer per row (open a complaint for its actions). */
 export const complaintList = z.object({ items: z.array(complaintView), nextCursor: z.string().nullable() });
 
 // ---------------------------------------------------- calendars & policies

@@ -1,8 +1,12 @@
 import type { z } from 'zod';
-import { type ComplaintState, slaStatus } from '../domain/complaint';
-import type { CycleState } from '../domain/cycle';
+import { type AvailableAction, actionSlug } from '../contracts/actions';
+import type { Principal } from '../domain/access';
+import { isBusinessTime } from '../domain/calendar';
+import { type CommandType, type ComplaintState, availableComplaintCommands, slaStatus } from '../domain/complaint';
+import { type CycleState, availableCycleCommands } from '../domain/cycle';
 import { cycleStatistics, gateStatus } from '../domain/cycle-report';
-import type { complaintView } from './schemas';
+import { type Permission, type Resource, inScope, scopeOf } from './permissions';
+import type { complaintDetail, complaintView } from './schemas';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -14,6 +18,9 @@ const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
  */
 export function complaintToView(s: ComplaintState, now: number, extra?: Pick<z.infer<typeof complaintView>, 'improvementCycles'>): z.infer<typeof complaintView> {
   const sla = slaStatus(s, now);
+  const active = s.sla?.active;
+  // Whether business time accrues right now (inside the calendar's hours): a running clock counts only then.
+  const businessOpen = !!active && !!sla?.clocks.some((c) => c.state === 'running') && isBusinessTime(active.calendar, now);
   return {
     id: s.complaintId,
     version: s.version,
@@ -40,6 +47,8 @@ export function complaintToView(s: ComplaintState, now: number, extra?: Pick<z.i
     csat: s.csat ? { rating: s.csat.rating, comment: s.csat.comment, at: iso(s.csat.at) } : null,
     sla: sla && {
       policy: sla.policy,
+      // The policy's thresholds (percent of a target): clients colour a countdown by them.
+      warningThresholds: [...(active?.warningThresholds ?? [])].sort((a, b) => a - b),
       paused: sla.paused,
       breached: sla.breached,
       atRisk: sla.atRisk,
@@ -56,11 +65,76 @@ export function complaintToView(s: ComplaintState, now: number, extra?: Pick<z.i
         breached: c.breached,
         breachedAt: isoOrNull(c.breachedAt),
         warnedThresholds: c.warnedThresholds,
+        // A client ticks a countdown only while this is true.
+        counting: c.state === 'running' && businessOpen,
         escalationsDone: c.escalationsDone,
       })),
     },
     ...extra,
   };
+}
+
+/** The permission each complaint action route needs (its `defineRoute` reads it from here). */
+export function complaintActionPermission(type: CommandType): Permission {
+  return type === 'cancel' ? 'complaint.cancel' : 'complaint.act';
+}
+
+/** Every cycle action route needs `cycle.act`; the cycle decides which command whom. */
+export const CYCLE_ACTION_PERMISSION: Permission = 'cycle.act';
+
+/**
+ * The matrix half of "what may the caller do now": the route's permission for
+ * the caller's role and its scope over this object, judged by `inScope` on the
+ * object as the route loads it (exactly what `access.check` does).
+ */
+function permitted(caller: Principal, permission: Permission, resource: Resource): boolean {
+  const scope = scopeOf(caller.role, permission);
+  return scope !== null && inScope(caller, scope, resource);
+}
+
+/**
+ * The actions `caller` may take on a complaint now (see src/contracts/actions.ts):
+ * granted by the matrix on this complaint, and accepted by the reducer's
+ * preconditions (`availableComplaintCommands`, after the timers due at `now`).
+ */
+export function complaintActions(s: ComplaintState, caller: Principal, now: number): AvailableAction[] {
+  const resource: Resource = { kind: 'complaint', view: s };
+  const allowed = availableComplaintCommands(s, { id: caller.id, role: caller.role }, now);
+  return allowed.flatMap((type) => {
+    const permission = complaintActionPermission(type);
+    if (!permitted(caller, permission, resource)) return [];
+    return [{ name: type, method: 'POST' as const, path: `/complaints/${encodeURIComponent(s.complaintId)}/${actionSlug(type)}`, permission }];
+  });
+}
+
+/** The actions `caller` may take on a cycle now: `cycle.act` on it, and accepted by the reducer (`availableCycleCommands`). */
+export function cycleActions(s: CycleState, caller: Principal, now: number): AvailableAction[] {
+  if (!permitted(caller, CYCLE_ACTION_PERMISSION, { kind: 'cycle', view: s })) return [];
+  return availableCycleCommands(s, { id: caller.id, role: caller.role }, now).map((type) => ({
+    name: type,
+    method: 'POST' as const,
+    path: `/cycles/${encodeURIComponent(s.cycleId)}/${actionSlug(type)}`,
+    permission: CYCLE_ACTION_PERMISSION,
+  }));
+}
+
+/** One complaint for one caller (`GET /complaints/:id`, action replies): the view plus the caller's actions. */
+export function complaintDetailView(
+  s: ComplaintState,
+  now: number,
+  caller: Principal,
+  extra?: Pick<z.infer<typeof complaintView>, 'improvementCycles'>,
+): z.infer<typeof complaintDetail> {
+  return { ...complaintToView(s, now, extra), actions: complaintActions(s, caller, now) };
+}
+
+/**
+ * One cycle for one caller (`GET /cycles/:id`, action replies): the view plus
+ * the caller's actions, under `availableActions` because `actions` already
+ * holds the cycle's action items.
+ */
+export function cycleDetailView(s: CycleState, now: number, caller: Principal): Record<string, unknown> {
+  return { ...cycleToView(s, now), availableActions: cycleActions(s, caller, now) };
 }
 
 const TIME_KEY = /^(at|due|dueAt|deadline)$|At$|Since$/;

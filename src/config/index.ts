@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../domain/actors';
 
 /**
  * The one configuration object of qualityloop, read once at start-up by the API
@@ -30,6 +31,18 @@ export const ENV_VARS = {
   auditDigestIntervalMinutes: 'QL_AUDIT_DIGEST_INTERVAL_MINUTES',
   loopTriggerIntervalMinutes: 'QL_LOOP_TRIGGER_INTERVAL_MINUTES',
   loopTriggerOffsetMinutes: 'QL_LOOP_TRIGGER_OFFSET_MINUTES',
+  authSessionIdleMinutes: 'QL_AUTH_SESSION_IDLE_MINUTES',
+  authSessionMaxHours: 'QL_AUTH_SESSION_MAX_HOURS',
+  authLockoutFailures: 'QL_AUTH_LOCKOUT_FAILURES',
+  authLockoutMinutes: 'QL_AUTH_LOCKOUT_MINUTES',
+  authIpFailuresPerWindow: 'QL_AUTH_IP_FAILURES_PER_WINDOW',
+  oidcIssuer: 'QL_OIDC_ISSUER',
+  oidcClientId: 'QL_OIDC_CLIENT_ID',
+  oidcClientSecret: 'QL_OIDC_CLIENT_SECRET',
+  oidcName: 'QL_OIDC_NAME',
+  oidcRoleClaim: 'QL_OIDC_ROLE_CLAIM',
+  oidcRoleMap: 'QL_OIDC_ROLE_MAP',
+  oidcUserIdClaim: 'QL_OIDC_USER_ID_CLAIM',
 } as const;
 
 const csvUrls = z
@@ -39,6 +52,25 @@ const csvUrls = z
   .pipe(z.array(z.url({ protocol: /^https?$/ })));
 
 const secret = z.string().min(16, 'must be at least 16 characters');
+
+/** `claim-value=role,other=role`: how the identity provider's role claim maps to our roles (empty: the claim names our roles). */
+const roleMap = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const out: Record<string, (typeof ROLES)[number]> = {};
+    for (const pair of s.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const i = pair.lastIndexOf('=');
+      const value = pair.slice(0, i).trim();
+      const role = pair.slice(i + 1).trim();
+      if (i <= 0 || !value || !(ROLES as readonly string[]).includes(role)) {
+        ctx.addIssue({ code: 'custom', message: `"${pair}" is not claim-value=role with a role among ${ROLES.join(', ')}` });
+        return z.NEVER;
+      }
+      out[value] = role as (typeof ROLES)[number];
+    }
+    return out;
+  });
 const ed25519Key = z.string().min(40, 'must be an Ed25519 key (PEM, or base64 DER)');
 
 export const configSchema = z.object({
@@ -107,6 +139,49 @@ export const configSchema = z.object({
       when: (payload) => payload.issues.length === 0,
     })
     .default({ triggerIntervalMinutes: 24 * 60, triggerOffsetMinutes: 60 }),
+  /** Sign-in for people (docs/security.md): browser sessions, lockout, and OpenID Connect. */
+  auth: z
+    .object({
+      /** A session unused this long ends (sliding). */
+      // Fractions are allowed (tests run with seconds); production values are whole minutes and hours.
+      sessionIdleMinutes: z.coerce.number().positive().max(24 * 60).default(30),
+      /** A session ends this long after sign-in, however active. */
+      sessionMaxHours: z.coerce.number().positive().max(30 * 24).default(12),
+      lockout: z
+        .object({
+          /** Consecutive failed sign-ins that lock an account... */
+          failures: z.coerce.number().int().min(1).max(100).default(5),
+          /** ...for this long (the right password is refused too until then). */
+          minutes: z.coerce.number().positive().max(24 * 60).default(15),
+        })
+        .default({ failures: 5, minutes: 15 }),
+      /** Failed sign-ins one client IP may make per lockout window (all accounts together) before it is slowed down with 429. */
+      ipFailuresPerWindow: z.coerce.number().int().min(1).max(100_000).default(50),
+      /** OpenID Connect sign-in; off while `issuer` is unset. */
+      oidc: z
+        .object({
+          issuer: z.url().optional(),
+          clientId: z.string().min(1).optional(),
+          clientSecret: z.string().min(1).optional(),
+          /** Label of the sign-in button. */
+          name: z.string().min(1).max(60).default('Single sign-on'),
+          /** The ID token / userinfo claim that names the role (a string or a list of strings). */
+          roleClaim: z.string().min(1).default('qualityloop_role'),
+          /** Claim value -> role; values not listed are taken as role names themselves. */
+          roleMap: roleMap,
+          /** The claim that becomes the user id (falls back to `sub`). */
+          userIdClaim: z.string().min(1).default('preferred_username'),
+        })
+        .refine((o) => !o.issuer || (o.clientId && o.clientSecret), { path: ['clientId'], message: 'QL_OIDC_CLIENT_ID and QL_OIDC_CLIENT_SECRET are required with QL_OIDC_ISSUER' })
+        .default({ name: 'Single sign-on', roleClaim: 'qualityloop_role', roleMap: {}, userIdClaim: 'preferred_username' }),
+    })
+    .default({
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+      lockout: { failures: 5, minutes: 15 },
+      ipFailuresPerWindow: 50,
+      oidc: { name: 'Single sign-on', roleClaim: 'qualityloop_role', roleMap: {}, userIdClaim: 'preferred_username' },
+    }),
   worker: z
     .object({
       /** Workflows kept in the worker's cache (memory bound); unset = the SDK's default from the heap size. */
@@ -151,6 +226,21 @@ function fromEnv(env: Env) {
     worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows'), stickyQueueTimeoutMs: v('workerStickyQueueTimeoutMs') },
     audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
     loop: { triggerIntervalMinutes: v('loopTriggerIntervalMinutes'), triggerOffsetMinutes: v('loopTriggerOffsetMinutes') },
+    auth: {
+      sessionIdleMinutes: v('authSessionIdleMinutes'),
+      sessionMaxHours: v('authSessionMaxHours'),
+      lockout: { failures: v('authLockoutFailures'), minutes: v('authLockoutMinutes') },
+      ipFailuresPerWindow: v('authIpFailuresPerWindow'),
+      oidc: {
+        issuer: v('oidcIssuer'),
+        clientId: v('oidcClientId'),
+        clientSecret: v('oidcClientSecret'),
+        name: v('oidcName'),
+        roleClaim: v('oidcRoleClaim'),
+        roleMap: v('oidcRoleMap'),
+        userIdClaim: v('oidcUserIdClaim'),
+      },
+    },
   };
 }
 
@@ -178,6 +268,18 @@ const PATH_TO_ENV: Record<string, string> = {
   'audit.digestIntervalMinutes': ENV_VARS.auditDigestIntervalMinutes,
   'loop.triggerIntervalMinutes': ENV_VARS.loopTriggerIntervalMinutes,
   'loop.triggerOffsetMinutes': ENV_VARS.loopTriggerOffsetMinutes,
+  'auth.sessionIdleMinutes': ENV_VARS.authSessionIdleMinutes,
+  'auth.sessionMaxHours': ENV_VARS.authSessionMaxHours,
+  'auth.lockout.failures': ENV_VARS.authLockoutFailures,
+  'auth.lockout.minutes': ENV_VARS.authLockoutMinutes,
+  'auth.ipFailuresPerWindow': ENV_VARS.authIpFailuresPerWindow,
+  'auth.oidc.issuer': ENV_VARS.oidcIssuer,
+  'auth.oidc.clientId': ENV_VARS.oidcClientId,
+  'auth.oidc.clientSecret': ENV_VARS.oidcClientSecret,
+  'auth.oidc.name': ENV_VARS.oidcName,
+  'auth.oidc.roleClaim': ENV_VARS.oidcRoleClaim,
+  'auth.oidc.roleMap': ENV_VARS.oidcRoleMap,
+  'auth.oidc.userIdClaim': ENV_VARS.oidcUserIdClaim,
 };
 
 /** Parses the environment into a Config, or throws ConfigError naming every bad variable. */
@@ -217,6 +319,18 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.auditDigestIntervalMinutes]: String(config.audit.digestIntervalMinutes),
     [ENV_VARS.loopTriggerIntervalMinutes]: String(config.loop.triggerIntervalMinutes),
     [ENV_VARS.loopTriggerOffsetMinutes]: String(config.loop.triggerOffsetMinutes),
+    [ENV_VARS.authSessionIdleMinutes]: String(config.auth.sessionIdleMinutes),
+    [ENV_VARS.authSessionMaxHours]: String(config.auth.sessionMaxHours),
+    [ENV_VARS.authLockoutFailures]: String(config.auth.lockout.failures),
+    [ENV_VARS.authLockoutMinutes]: String(config.auth.lockout.minutes),
+    [ENV_VARS.authIpFailuresPerWindow]: String(config.auth.ipFailuresPerWindow),
+    [ENV_VARS.oidcIssuer]: config.auth.oidc.issuer,
+    [ENV_VARS.oidcClientId]: config.auth.oidc.clientId,
+    [ENV_VARS.oidcClientSecret]: config.auth.oidc.clientSecret,
+    [ENV_VARS.oidcName]: config.auth.oidc.name,
+    [ENV_VARS.oidcRoleClaim]: config.auth.oidc.roleClaim,
+    [ENV_VARS.oidcRoleMap]: Object.entries(config.auth.oidc.roleMap).map(([k, r]) => `${k}=${r}`).join(','),
+    [ENV_VARS.oidcUserIdClaim]: config.auth.oidc.userIdClaim,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

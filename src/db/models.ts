@@ -314,6 +314,8 @@ const userSchema = new Schema(
     updatedAt: { type: Date, default: null },
     /** A disabled user's keys stop working; the user stays for the audit trail. */
     disabledAt: { type: Date, default: null },
+    /** `oidc` for a user provisioned by an OpenID Connect sign-in (kept in step with the provider's claims); null for a local user. */
+    source: { type: String, default: null },
   },
   { ...opts, collection: 'users' },
 );
@@ -337,6 +339,63 @@ const apiKeySchema = new Schema(
 );
 apiKeySchema.index({ userId: 1 });
 apiKeySchema.index({ keyId: 1 }, { unique: true });
+
+/**
+ * Password credentials of people (sign-in to the web app), kept apart from `users` so no user
+ * view can ever carry a hash. `_id` = user id; argon2id hash (src/services/passwords.ts), and the
+ * lockout counter of failed sign-ins.
+ */
+const credentialSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    updatedAt: { type: Date, required: true },
+    /** Failed sign-ins since the last success (or reset); at the configured limit the account locks. */
+    failedAttempts: { type: Number, default: 0 },
+    lockedUntil: { type: Date, default: null },
+  },
+  { ...opts, collection: 'credentials' },
+);
+
+/**
+ * Signed-in browser sessions (src/services/sessions.ts). `_id` = SHA-256 of the random
+ * token that only the cookie holds, so a copy of this collection cannot be replayed.
+ */
+const sessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    /** Synchronizer token: cookie-authenticated writes must send it in `x-csrf-token`. */
+    csrfToken: { type: String, required: true },
+    /** How the user signed in: `password` or `oidc`. */
+    method: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
+    /** Absolute end, whatever the activity. */
+    expiresAt: { type: Date, required: true },
+    /** Sliding end, moved forward by use (at most once a minute). */
+    idleExpiresAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'sessions' },
+);
+sessionSchema.index({ userId: 1 });
+sessionSchema.index({ expiresAt: 1 });
+
+/**
+ * OIDC sign-ins in flight (between the redirect to the provider and its callback): state,
+ * nonce and PKCE verifier kept server-side. `_id` = state; short-lived (src/services/oidc.ts).
+ */
+const oidcLoginSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    nonce: { type: String, required: true },
+    codeVerifier: { type: String, required: true },
+    returnTo: { type: String, default: null },
+    expiresAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'oidc_logins' },
+);
+oidcLoginSchema.index({ expiresAt: 1 });
 
 // ------------------------------------------------ the quality loop (service areas, KPIs, triggers, reviews)
 
@@ -525,6 +584,9 @@ export type SlaPolicyDoc = InferSchemaType<typeof slaPolicySchema>;
 export type CalendarDoc = InferSchemaType<typeof calendarSchema>;
 export type UserDoc = InferSchemaType<typeof userSchema>;
 export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
+export type CredentialDoc = InferSchemaType<typeof credentialSchema>;
+export type SessionDoc = InferSchemaType<typeof sessionSchema>;
+export type OidcLoginDoc = InferSchemaType<typeof oidcLoginSchema>;
 export type ServiceAreaDoc = InferSchemaType<typeof serviceAreaSchema>;
 export type ServiceVolumeDoc = InferSchemaType<typeof serviceVolumeSchema>;
 export type ComplaintFactDoc = InferSchemaType<typeof complaintFactSchema>;
@@ -550,6 +612,9 @@ export interface Models {
   Calendar: Model<CalendarDoc>;
   User: Model<UserDoc>;
   ApiKey: Model<ApiKeyDoc>;
+  Credential: Model<CredentialDoc>;
+  Session: Model<SessionDoc>;
+  OidcLogin: Model<OidcLoginDoc>;
   ServiceArea: Model<ServiceAreaDoc>;
   ServiceVolume: Model<ServiceVolumeDoc>;
   ComplaintFact: Model<ComplaintFactDoc>;
@@ -587,6 +652,9 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     Calendar: connection.model('Calendar', calendarSchema),
     User: connection.model('User', userSchema),
     ApiKey: connection.model('ApiKey', apiKeySchema),
+    Credential: connection.model('Credential', credentialSchema),
+    Session: connection.model('Session', sessionSchema),
+    OidcLogin: connection.model('OidcLogin', oidcLoginSchema),
     ServiceArea: connection.model('ServiceArea', serviceAreaSchema),
     ServiceVolume: connection.model('ServiceVolume', serviceVolumeSchema),
     ComplaintFact: connection.model('ComplaintFact', complaintFactSchema),

@@ -1,12 +1,14 @@
 /**
  * Demo data for `npm run dev`: a business calendar, SLA policies for P1-P4,
- * and one user per role with a fixed demo API key. Idempotent: running it
- * again changes nothing. Demo keys are for local use only; production keys
+ * and one user per role with a fixed demo API key and (people only, not the
+ * intake integration) the demo password `demo-<id>-password` for the web app.
+ * Idempotent: running it again changes nothing. Demo keys are for local use only; production keys
  * are issued with `npm run create-api-key`.
  */
 import type { Role } from '../domain/actors';
 import type { SlaPolicyDefinition } from '../domain/sla-policy';
 import { issueApiKey } from '../services/api-keys';
+import { setPasswordsIfAbsent } from '../services/passwords';
 import { type CalendarDefinition, latestCalendars, latestPolicies, saveCalendarVersion, savePolicyVersion } from './catalog';
 import type { Models } from './models';
 
@@ -20,6 +22,12 @@ export const DEMO_USERS: { id: string; name: string; role: Role; key: string }[]
   { id: 'audrey', name: 'Audrey Auditor', role: 'auditor', key: 'demo-auditor-audrey-key' },
   { id: 'webform', name: 'Web form integration', role: 'intake', key: 'demo-intake-webform-key' },
 ];
+
+/** The web sign-in password of a demo user (public, like the demo keys: for local use only). */
+export const demoPassword = (userId: string) => `demo-${userId}-password`;
+
+/** Demo users who sign in to the web app: every one but the intake integration (keys only). */
+export const DEMO_PASSWORDS: { userId: string; password: string }[] = DEMO_USERS.filter((u) => u.role !== 'intake').map((u) => ({ userId: u.id, password: demoPassword(u.id) }));
 
 const weekday = [{ start: '09:00', end: '12:30' }, { start: '13:30', end: '18:00' }];
 export const DEMO_CALENDARS: Record<string, CalendarDefinition> = {
@@ -87,4 +95,6 @@ export async function seedDemoData(models: Models, pepper: string): Promise<void
     await models.User.updateOne({ _id: u.id }, { $setOnInsert: { name: u.name, role: u.role, createdAt: new Date() } }, { upsert: true });
     await issueApiKey(models, pepper, u.id, { key: u.key });
   }
+  // Only where none is set (a password an admin changed stays); ~15 ms of argon2id per missing one.
+  await setPasswordsIfAbsent(models, DEMO_PASSWORDS);
 }

@@ -150,6 +150,22 @@ export type ComplaintCommand =
 
 export type CommandType = ComplaintCommand['type'];
 
+const COMMAND_TYPE_SET: Record<CommandType, true> = {
+  acknowledge: true,
+  add_note: true,
+  request_info: true,
+  customer_replied: true,
+  transfer: true,
+  change_severity: true,
+  resolve: true,
+  reopen: true,
+  close: true,
+  cancel: true,
+  record_csat: true,
+};
+/** Every command type, in the order the API lists them. */
+export const COMMAND_TYPES = Object.keys(COMMAND_TYPE_SET) as CommandType[];
+
 /** A message for the outbox; delivery is the adapters' business. */
 export interface Notification {
   type: 'sla.warning' | 'sla.breached' | 'sla.escalated' | 'csat.requested' | 'complaint.transferred' | 'complaint.reassigned';
@@ -345,6 +361,115 @@ function requireStatus(s: ComplaintState, allowed: readonly Status[], what: stri
   }
 }
 
+function requireNoCsat(s: ComplaintState): void {
+  if (s.csat) fail(ErrorCode.CSAT_ALREADY_RECORDED, 'a satisfaction rating was already recorded');
+}
+
+/**
+ * The preconditions of each command that depend only on the state, the actor
+ * and the time: who may send it, from which statuses, and (reopen) within
+ * which window. The decider checks them before reading the command's body,
+ * and the API lists a command as available exactly when they hold (see
+ * `complaintCommandRefusal`, `availableComplaintCommands`): one set of rules.
+ *
+ * Left to the request (they depend on its body; in every state some body
+ * passes them): a public note needs the complaint acknowledged; a transfer
+ * names someone other than the owner (the service also checks that user may
+ * work complaints); a severity change names another severity; a resolution
+ * gives a cause from the service area's catalog exactly when it has one, and
+ * valid tags; closing with a rating needs none recorded yet; a duplicate names
+ * another complaint; a rating is 1-5.
+ */
+function requirePreconditions(s: ComplaintState, actor: Actor, type: CommandType, now: number): void {
+  switch (type) {
+    case 'acknowledge':
+      requireStaff(actor);
+      requireStatus(s, ['open'], 'acknowledge');
+      return;
+    case 'add_note':
+      requireStaff(actor);
+      requireStatus(s, [...ACTIVE, 'resolved'], 'add a note to');
+      return;
+    case 'request_info':
+      requireOwnerOrSupervisor(s, actor, 'request information from the customer');
+      requireStatus(s, ['acknowledged', 'in_progress', 'reopened'], 'request customer information for');
+      return;
+    case 'customer_replied':
+      requireStaff(actor);
+      requireStatus(s, ACTIVE, 'record a customer reply on');
+      return;
+    case 'transfer':
+      requireStaff(actor);
+      if (s.status === 'open') {
+        // Assigning an unacknowledged complaint is a supervisor's job.
+        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may assign an unacknowledged complaint');
+      } else {
+        requireOwnerOrSupervisor(s, actor, 'transfer the complaint');
+        requireStatus(s, WORKING, 'transfer');
+      }
+      return;
+    case 'change_severity':
+      if (s.status === 'open') {
+        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may change the severity of an unacknowledged complaint');
+      } else {
+        requireOwnerOrSupervisor(s, actor, 'change the severity');
+      }
+      requireStatus(s, ACTIVE, 'change the severity of');
+      return;
+    case 'resolve':
+      requireOwnerOrSupervisor(s, actor, 'resolve the complaint');
+      requireStatus(s, WORKING, 'resolve');
+      return;
+    case 'reopen': {
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'reopen');
+      const deadline = (s.resolvedAt ?? now) + s.windows.reopenWindowMinutes * MINUTE;
+      if (now > deadline) fail(ErrorCode.REOPEN_WINDOW_CLOSED, `the reopen window closed at ${new Date(deadline).toISOString()}`);
+      return;
+    }
+    case 'close':
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'close');
+      return;
+    case 'cancel':
+      if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may cancel a complaint');
+      requireStatus(s, ACTIVE, 'cancel');
+      return;
+    case 'record_csat':
+      requireStaff(actor);
+      requireStatus(s, ['resolved'], 'record a satisfaction rating for');
+      requireNoCsat(s);
+      return;
+  }
+}
+
+/**
+ * Why the decider would refuse a command of this type from `actor` on `s` at
+ * `now` whatever its body, or null when it would look at the body. `s` is the
+ * state as the decider sees it: after `fireDueTimers(state, now)` (as
+ * `availableComplaintCommands` does). Body-dependent rules: see `requirePreconditions`.
+ */
+export function complaintCommandRefusal(s: ComplaintState, actor: Actor, type: CommandType, now: number): DomainError | null {
+  try {
+    requirePreconditions(s, actor, type, now);
+    return null;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+}
+
+/**
+ * The command types `actor` may send now: the timers due at `now` fire first
+ * (as `applyCommand` does), then each type's preconditions are checked by the
+ * same function the decider uses. Object-level access (the permission matrix)
+ * is the API's business, on top of this.
+ */
+export function availableComplaintCommands(state: ComplaintState, actor: Actor, now: number): CommandType[] {
+  const settled = fireDueTimers(state, now).state;
+  return COMMAND_TYPES.filter((type) => complaintCommandRefusal(settled, actor, type, now) === null);
+}
+
 // ------------------------------------------------------------ SLA effects
 
 /** Stops the current next-response cycle: an agent answered the customer. */
@@ -410,10 +535,9 @@ export function applyCommand(state: ComplaintState, command: ComplaintCommand, a
 }
 
 function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: number): Applied {
+  requirePreconditions(s, actor, cmd.type, now);
   switch (cmd.type) {
     case 'acknowledge': {
-      requireStaff(actor);
-      requireStatus(s, ['open'], 'acknowledge');
       // First to acknowledge becomes first responder (unless a supervisor already assigned an owner).
       const next: ComplaintState = mapSla(
         {
@@ -430,8 +554,6 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'add_note': {
-      requireStaff(actor);
-      requireStatus(s, [...ACTIVE, 'resolved'], 'add a note to');
       const note: Note = { seq: s.notes.length + 1, authorId: actor.id, text: cmd.text, visibility: cmd.visibility, at: now };
       let next: ComplaintState = { ...s, notes: [...s.notes, note] };
       if (cmd.visibility === 'public') {
@@ -445,16 +567,12 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'request_info': {
-      requireOwnerOrSupervisor(s, actor, 'request information from the customer');
-      requireStatus(s, ['acknowledged', 'in_progress', 'reopened'], 'request customer information for');
       const note: Note = { seq: s.notes.length + 1, authorId: actor.id, text: cmd.message, visibility: 'public', at: now };
       const next = syncPause(agentResponded({ ...s, status: 'awaiting_customer', notes: [...s.notes, note] }, now), now);
       return commit(s, next, 'request_info', actor, now, { noteSeq: note.seq });
     }
 
     case 'customer_replied': {
-      requireStaff(actor);
-      requireStatus(s, ACTIVE, 'record a customer reply on');
       const note: Note = { seq: s.notes.length + 1, authorId: s.customer.id, text: cmd.message, visibility: 'customer', at: now };
       let next: ComplaintState = { ...s, notes: [...s.notes, note] };
       if (s.status === 'awaiting_customer') next = { ...next, status: 'in_progress' };
@@ -469,14 +587,6 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'transfer': {
-      requireStaff(actor);
-      if (s.status === 'open') {
-        // Assigning an unacknowledged complaint is a supervisor's job.
-        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may assign an unacknowledged complaint');
-      } else {
-        requireOwnerOrSupervisor(s, actor, 'transfer the complaint');
-        requireStatus(s, WORKING, 'transfer');
-      }
       if (cmd.toAgentId === s.ownerId) fail(ErrorCode.INVALID_ACTION, `${cmd.toAgentId} already owns this complaint`);
       const next: ComplaintState = { ...s, ownerId: cmd.toAgentId, queue: null, transferCount: (s.transferCount ?? 0) + 1 };
       const recipients = [...new Set([cmd.toAgentId, ...accountable(s)])];
@@ -486,20 +596,12 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'change_severity': {
-      if (s.status === 'open') {
-        if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may change the severity of an unacknowledged complaint');
-      } else {
-        requireOwnerOrSupervisor(s, actor, 'change the severity');
-      }
-      requireStatus(s, ACTIVE, 'change the severity of');
       if (cmd.severity === s.severity) fail(ErrorCode.INVALID_ACTION, `severity is already ${cmd.severity}`);
       const next = applySeverity(s, cmd.severity, now);
       return commit(s, next, 'change_severity', actor, now, { from: s.severity, to: cmd.severity, reason: cmd.reason, slaPolicyVersion: next.sla?.active.version ?? null });
     }
 
     case 'resolve': {
-      requireOwnerOrSupervisor(s, actor, 'resolve the complaint');
-      requireStatus(s, WORKING, 'resolve');
       const cause = checkedCause(s, cmd.cause);
       const tags = checkedTags(cmd.tags ?? []);
       let next: ComplaintState = {
@@ -520,10 +622,6 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'reopen': {
-      requireStaff(actor);
-      requireStatus(s, ['resolved'], 'reopen');
-      const deadline = (s.resolvedAt ?? now) + s.windows.reopenWindowMinutes * MINUTE;
-      if (now > deadline) fail(ErrorCode.REOPEN_WINDOW_CLOSED, `the reopen window closed at ${new Date(deadline).toISOString()}`);
       // Reopening resumes the resolution clock where it stopped: accrued time and any breach are kept.
       const next = mapSla(
         { ...s, status: 'reopened', resolvedAt: null, resolution: null, csatRequestedAt: null, reopenCount: s.reopenCount + 1 },
@@ -533,16 +631,12 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'close': {
-      requireStaff(actor);
-      requireStatus(s, ['resolved'], 'close');
       let next: ComplaintState = { ...s, status: 'closed', closedAt: now };
       if (cmd.rating !== undefined) next = withCsat(next, cmd.rating, cmd.comment, actor, now);
       return commit(s, stopAllClocks(next, now), 'close', actor, now, { confirmedByCustomer: true, rating: cmd.rating ?? null });
     }
 
     case 'cancel': {
-      if (actor.role !== 'supervisor') fail(ErrorCode.NOT_PERMITTED, 'only a supervisor may cancel a complaint');
-      requireStatus(s, ACTIVE, 'cancel');
       if (cmd.reason === 'duplicate' && !cmd.duplicateOf) fail(ErrorCode.INVALID_ACTION, 'a duplicate must name the complaint it duplicates (duplicateOf)');
       if (cmd.duplicateOf === s.complaintId) fail(ErrorCode.INVALID_ACTION, 'a complaint cannot duplicate itself');
       const cancellation = { reason: cmd.reason, note: cmd.note, duplicateOf: cmd.duplicateOf, by: actor.id };
@@ -551,8 +645,6 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'record_csat': {
-      requireStaff(actor);
-      requireStatus(s, ['resolved'], 'record a satisfaction rating for');
       const next = withCsat(s, cmd.rating, cmd.comment, actor, now);
       return commit(s, next, 'record_csat', actor, now, { rating: cmd.rating });
     }
@@ -588,7 +680,7 @@ function checkedTags(tags: readonly string[]): string[] {
 }
 
 function withCsat(s: ComplaintState, rating: number, comment: string | undefined, actor: Actor, now: number): ComplaintState {
-  if (s.csat) fail(ErrorCode.CSAT_ALREADY_RECORDED, 'a satisfaction rating was already recorded');
+  requireNoCsat(s);
   if (!Number.isInteger(rating) || rating < 1 || rating > 5) fail(ErrorCode.INVALID_ACTION, 'rating must be an integer from 1 to 5');
   return { ...s, csat: { rating, comment, at: now, recordedBy: actor.id } };
 }

@@ -618,19 +618,151 @@ const RULES: Record<CycleCommandType, CommandRule> = {
   set_control_plan: { types: ['dmaic'], phases: ['control'], who: 'owner', editsArtefacts: true },
 };
 
-function checkApplicable(s: CycleState, cmd: CycleCommand, actor: Actor): void {
-  const rule = RULES[cmd.type];
-  const what = cmd.type.replace(/_/g, ' ');
+/** Every command type, in the order the API lists them. */
+export const CYCLE_COMMAND_TYPES = Object.keys(RULES) as CycleCommandType[];
+
+/**
+ * The preconditions of each command that depend only on the state and the
+ * actor: the cycle type, phase or status (RULES), who may send it, frozen
+ * artefacts while a gate is pending, then the command's own state rules
+ * (manual measurements on a bound metric, a complete gate, a pending gate
+ * awaiting this signer, a check report to review, the goal met or not). The
+ * decider checks them before reading the body, and the API lists a command
+ * only when they hold (see `cycleCommandRefusal`, `availableCycleCommands`).
+ *
+ * Left to the request (they depend on its body): every field rule (a due date
+ * in the future, a proportion in [0, 1] with its sample size, pilot data of
+ * the baseline's kind, a rejection's reasons, known root-cause ids, valid
+ * statistics input), and the object a body names: completing an action item
+ * (`requireCompletable`: the assignee or the owner, not yet done) and
+ * verifying a root cause (it must exist). A baseline or pilot from a bound
+ * metric needs its measurements (`requireBoundPoints`), checked after the body
+ * is found to send no data. For those, the listing asks whether some body
+ * could pass (`requireSomeBody`), using the same functions.
+ */
+function requirePreconditions(s: CycleState, actor: Actor, type: CycleCommandType): void {
+  const rule = RULES[type];
+  const what = type.replace(/_/g, ' ');
   if (!rule.types.includes(s.type)) fail(ErrorCode.INVALID_ACTION, `${what} does not apply to a ${s.type.toUpperCase()} cycle`);
   const inPhase = s.status === 'active' && rule.phases.includes(s.phase);
   if (!inPhase && !(rule.statuses ?? []).includes(s.status)) {
     const where = s.status === 'active' ? `in the ${s.phase} phase` : `when the cycle is ${s.status}`;
     fail(ErrorCode.INVALID_TRANSITION, `cannot ${what} ${where}`);
   }
-  if (cmd.type !== 'complete_action') requireWho(s, actor, rule.who, what);
+  // Who may complete an action item depends on the item (requireCompletable).
+  if (type !== 'complete_action') requireWho(s, actor, rule.who, what);
   if (rule.editsArtefacts && s.gate.status === 'pending') {
     fail(ErrorCode.GATE_PENDING, `the ${s.phase} gate is awaiting signatures; its artefacts are frozen until it is approved or rejected`);
   }
+  const a = s.artefacts;
+  switch (type) {
+    case 'record_measurements':
+      if (s.binding) fail(ErrorCode.METRIC_BOUND, `the metric is bound to ${describeBinding(s.binding)}; measurements come from the data`, { binding: s.binding });
+      return;
+    case 'submit_gate': {
+      if (s.gate.status === 'pending') fail(ErrorCode.GATE_PENDING, `the ${s.phase} gate is already awaiting signatures`);
+      const missing = missingArtefacts(s);
+      if (missing.length > 0) fail(ErrorCode.GATE_INCOMPLETE, `the ${s.phase} gate cannot be submitted; missing: ${missing.join('; ')}`, { missing });
+      return;
+    }
+    case 'sign_gate':
+      // The owner is refused first, with its own reason, even if listed as an approver somewhere.
+      if (actor.id === s.ownerId) fail(ErrorCode.SELF_APPROVAL_FORBIDDEN, 'the owner cannot sign their own gate');
+      if (!s.settings.approvers.includes(actor.id)) fail(ErrorCode.NOT_PERMITTED, `only the configured approvers (${s.settings.approvers.join(', ')}) may sign this gate`);
+      if (s.gate.status !== 'pending') fail(ErrorCode.INVALID_TRANSITION, `the ${s.phase} gate has not been submitted for signature`);
+      if (s.gate.approvedBy.includes(actor.id)) fail(ErrorCode.ALREADY_SIGNED, `${actor.id} already approved this submission`);
+      return;
+    case 'review_check':
+      if (!a.checkReport) fail(ErrorCode.GATE_INCOMPLETE, 'no check report to review', { missing: ['a check report'] });
+      return;
+    case 'standardize':
+      if (!a.checkReport?.goalMet) fail(ErrorCode.GOAL_NOT_MET, 'the check report does not show the goal met: iterate or abandon instead');
+      return;
+    case 'iterate':
+      if (a.checkReport?.goalMet && a.effectiveness?.result !== 'failed') fail(ErrorCode.INVALID_TRANSITION, 'the goal was met: standardize instead of iterating');
+      return;
+    case 'set_pilot_data':
+      if (!a.baseline) fail(ErrorCode.INVALID_ACTION, 'there is no baseline to compare the pilot with');
+      return;
+    default:
+      return;
+  }
+}
+
+/** Completing this action item: its assignee or the owner, once. */
+function requireCompletable(s: CycleState, actor: Actor, item: ActionItem): void {
+  requireWho(s, actor, 'assignee_or_owner', 'complete this action item', item.assigneeId);
+  if (item.status === 'done') fail(ErrorCode.INVALID_TRANSITION, `action item ${item.id} is already done`);
+}
+
+/**
+ * For commands whose body names an object of the cycle or takes its data
+ * from the bound metric: why no body at all could pass now (checked with the
+ * decider's own functions), or nothing.
+ */
+function requireSomeBody(s: CycleState, actor: Actor, type: CycleCommandType): void {
+  switch (type) {
+    case 'complete_action': {
+      const refusals = s.actions.map((item) => refusalOf(() => requireCompletable(s, actor, item)));
+      if (refusals.length === 0) fail(ErrorCode.INVALID_ACTION, 'the cycle has no action items');
+      if (!refusals.includes(null)) throw refusals[0]!;
+      return;
+    }
+    case 'verify_root_cause':
+      if (s.artefacts.rootCauses.length === 0) fail(ErrorCode.INVALID_ACTION, 'there is no root cause to verify');
+      return;
+    case 'set_baseline':
+      return requireBoundPoints(s, BASELINE_STAGES);
+    case 'set_pilot_data':
+      return requireBoundPoints(s, PILOT_STAGES);
+    default:
+      return;
+  }
+}
+
+function refusalOf(check: () => void): DomainError | null {
+  try {
+    check();
+    return null;
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+}
+
+/**
+ * Why the decider would refuse a command of this type from `actor` on `s`
+ * whatever its body, or null when it would look at the body. `s` is the
+ * state as the decider sees it: after `fireDueCycleTimers(state, now)` (as
+ * `availableCycleCommands` does). See `requirePreconditions` for what is left to the body.
+ */
+export function cycleCommandRefusal(s: CycleState, actor: Actor, type: CycleCommandType): DomainError | null {
+  return refusalOf(() => requirePreconditions(s, actor, type));
+}
+
+/**
+ * Why `actor` cannot send this command now with any body: the preconditions
+ * (`cycleCommandRefusal`), then, for commands naming an object of the cycle
+ * (an action item, a root cause) or taking a bound metric's data, whether any
+ * such object or data exists for them. Null: the command is available. `s`
+ * as for `cycleCommandRefusal`.
+ */
+export function cycleCommandUnavailable(s: CycleState, actor: Actor, type: CycleCommandType): DomainError | null {
+  return refusalOf(() => {
+    requirePreconditions(s, actor, type);
+    requireSomeBody(s, actor, type);
+  });
+}
+
+/**
+ * The command types `actor` may send now: the timers due at `now` fire first
+ * (as `applyCycleCommand` does), then each type is judged by
+ * `cycleCommandUnavailable`. Object-level access (the permission matrix) is
+ * the API's business, on top of this.
+ */
+export function availableCycleCommands(state: CycleState, actor: Actor, now: number): CycleCommandType[] {
+  const settled = fireDueCycleTimers(state, now).state;
+  return CYCLE_COMMAND_TYPES.filter((type) => cycleCommandUnavailable(settled, actor, type) === null);
 }
 
 // ---------------------------------------------------------------- gates
@@ -766,7 +898,7 @@ function passGate(s: CycleState, actor: Actor, now: number): CycleApplied {
 export function applyCycleCommand(state: CycleState, cmd: CycleCommand, actor: Actor, ctx: CycleContext): CycleApplied {
   const settled = fireDueCycleTimers(state, ctx.now);
   return chain(settled, (s) => {
-    checkApplicable(s, cmd, actor);
+    requirePreconditions(s, actor, cmd.type);
     return decide(s, cmd, actor, ctx);
   });
 }
@@ -781,7 +913,6 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
   const a = s.artefacts;
   switch (cmd.type) {
     case 'record_measurements': {
-      if (s.binding) fail(ErrorCode.METRIC_BOUND, `the metric is bound to ${describeBinding(s.binding)}; measurements come from the data`, { binding: s.binding });
       if (s.goal.metricType === 'proportion') {
         cmd.measurements.forEach((m, i) => {
           if (m.sampleSize === undefined || !Number.isSafeInteger(m.sampleSize) || m.sampleSize < 1) {
@@ -829,8 +960,7 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     case 'complete_action': {
       const item = s.actions.find((x) => x.id === cmd.actionId);
       if (!item) fail(ErrorCode.INVALID_ACTION, `no action item ${cmd.actionId}`);
-      requireWho(s, actor, 'assignee_or_owner', 'complete this action item', item.assigneeId);
-      if (item.status === 'done') fail(ErrorCode.INVALID_TRANSITION, `action item ${item.id} is already done`);
+      requireCompletable(s, actor, item);
       const done: ActionItem = { ...item, status: 'done', completedAt: now, completedBy: actor.id, note: cmd.note ?? null };
       return commit(s, { ...s, actions: s.actions.map((x) => (x.id === item.id ? done : x)) }, 'action_completed', actor, now, {
         actionId: item.id,
@@ -840,9 +970,6 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     }
 
     case 'submit_gate': {
-      if (s.gate.status === 'pending') fail(ErrorCode.GATE_PENDING, `the ${s.phase} gate is already awaiting signatures`);
-      const missing = missingArtefacts(s);
-      if (missing.length > 0) fail(ErrorCode.GATE_INCOMPLETE, `the ${s.phase} gate cannot be submitted; missing: ${missing.join('; ')}`, { missing });
       if (!gateNeedsApproval(s.phase)) return passGate(s, actor, now);
       const hash = artefactHash(s, s.phase);
       const gate: Gate = { phase: s.phase, status: 'pending', submittedAt: now, submittedBy: actor.id, artefactHash: hash, approvedBy: [], rejection: null };
@@ -852,11 +979,6 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     }
 
     case 'sign_gate': {
-      // The owner is refused first, with its own reason, even if listed as an approver somewhere.
-      if (actor.id === s.ownerId) fail(ErrorCode.SELF_APPROVAL_FORBIDDEN, 'the owner cannot sign their own gate');
-      if (!s.settings.approvers.includes(actor.id)) fail(ErrorCode.NOT_PERMITTED, `only the configured approvers (${s.settings.approvers.join(', ')}) may sign this gate`);
-      if (s.gate.status !== 'pending') fail(ErrorCode.INVALID_TRANSITION, `the ${s.phase} gate has not been submitted for signature`);
-      if (s.gate.approvedBy.includes(actor.id)) fail(ErrorCode.ALREADY_SIGNED, `${actor.id} already approved this submission`);
       const reasons = cmd.reasons ?? [];
       if (cmd.decision === 'reject' && reasons.length === 0) fail(ErrorCode.INVALID_ACTION, 'a rejection needs at least one reason');
       const signature: Signature = {
@@ -914,16 +1036,15 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     }
 
     case 'review_check': {
-      if (!a.checkReport) fail(ErrorCode.GATE_INCOMPLETE, 'no check report to review', { missing: ['a check report'] });
       const reviewed = editArtefacts(s, { checkReview: { by: actor.id, at: now, comment: cmd.comment } }, 'check_reviewed', actor, now, {
         comment: cmd.comment,
-        goalMet: a.checkReport.goalMet,
+        // Present: requirePreconditions refuses a review without a report.
+        goalMet: a.checkReport!.goalMet,
       });
       return chain(reviewed, (x) => passGate(x, actor, now));
     }
 
     case 'standardize': {
-      if (!a.checkReport?.goalMet) fail(ErrorCode.GOAL_NOT_MET, 'the check report does not show the goal met: iterate or abandon instead');
       const windowEndsAt = now + s.settings.effectivenessWindowDays * DAY;
       const next: CycleState = {
         ...s,
@@ -938,7 +1059,6 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     }
 
     case 'iterate': {
-      if (a.checkReport?.goalMet && a.effectiveness?.result !== 'failed') fail(ErrorCode.INVALID_TRANSITION, 'the goal was met: standardize instead of iterating');
       if (cmd.deadline !== undefined && cmd.deadline <= now) fail(ErrorCode.INVALID_ACTION, 'the new deadline must be in the future');
       const entry: LineageEntry = { iteration: s.iteration, runId, startedAt: s.iterationStartedAt, endedAt: now, learnings: cmd.learnings, checkReport: a.checkReport, actions: s.actions };
       const goal = cmd.deadline === undefined ? s.goal : { ...s.goal, deadline: cmd.deadline };
@@ -966,7 +1086,7 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
       return editArtefacts(s, { dataCollectionPlan: cmd.items }, 'data_collection_plan_set', actor, now, { items: cmd.items });
 
     case 'set_baseline': {
-      const data = boundOrTyped(s, cmd.data, ['define', 'measure'], 'baseline');
+      const data = boundOrTyped(s, cmd.data, BASELINE_STAGES, 'baseline');
       const stats = dataStats(data);
       return editArtefacts(s, { baseline: { input: data, stats } }, 'baseline_set', actor, now, { stats, ...(s.binding ? { fromData: true } : {}) });
     }
@@ -1006,10 +1126,11 @@ function decide(s: CycleState, cmd: CycleCommand, actor: Actor, { now, runId }: 
     }
 
     case 'set_pilot_data': {
-      if (!a.baseline) fail(ErrorCode.INVALID_ACTION, 'there is no baseline to compare the pilot with');
-      const data = boundOrTyped(s, cmd.data, ['improve'], 'pilot data');
-      const baselineValues = a.baseline.input.kind === 'continuous' ? a.baseline.input.values : [];
-      const comparison = comparePilot(s.goal, a.baseline.stats, baselineValues, data);
+      // Present: requirePreconditions refuses pilot data without a baseline.
+      const baseline = a.baseline!;
+      const data = boundOrTyped(s, cmd.data, PILOT_STAGES, 'pilot data');
+      const baselineValues = baseline.input.kind === 'continuous' ? baseline.input.values : [];
+      const comparison = comparePilot(s.goal, baseline.stats, baselineValues, data);
       return editArtefacts(s, { pilot: { input: data, comparison } }, 'pilot_data_set', actor, now, { comparison, ...(s.binding ? { fromData: true } : {}) });
     }
 
@@ -1079,10 +1200,19 @@ function boundOrTyped(s: CycleState, data: DataInput | undefined, stages: readon
     return data;
   }
   if (data !== undefined) fail(ErrorCode.METRIC_BOUND, `the metric is bound to ${describeBinding(s.binding)}; the ${what} comes from the data: send no data`, { binding: s.binding });
-  const points = boundSince(s, stages);
-  if (points.length === 0) fail(ErrorCode.INSUFFICIENT_DATA, `no ${s.binding.period} of ${s.binding.kpi} has been measured in ${stages.join(' or ')} yet`);
-  return boundDataInput(s.goal, points);
+  requireBoundPoints(s, stages);
+  return boundDataInput(s.goal, boundSince(s, stages));
 }
+
+/** A baseline or pilot taken from a bound metric needs measurements of its stages. */
+function requireBoundPoints(s: CycleState, stages: readonly Phase[]): void {
+  const b = s.binding;
+  if (b && boundSince(s, stages).length === 0) fail(ErrorCode.INSUFFICIENT_DATA, `no ${b.period} of ${b.kpi} has been measured in ${stages.join(' or ')} yet`);
+}
+
+/** The stages whose bound measurements make a DMAIC baseline, and a pilot. */
+const BASELINE_STAGES: readonly Phase[] = ['define', 'measure'];
+const PILOT_STAGES: readonly Phase[] = ['improve'];
 
 function boundValueProblem(goal: SmartGoal, m: BoundMeasurement): string | null {
   if (!Number.isFinite(m.value) || !Number.isFinite(m.at)) return 'not a finite number';

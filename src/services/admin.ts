@@ -10,7 +10,10 @@ import { type ApiKeyDoc, type Models, type UserDoc, insertIfAbsent } from '../db
 import { DEFAULT_QUEUE } from '../domain/access';
 import type { Role } from '../domain/actors';
 import { DomainError, ErrorCode } from '../domain/errors';
+import type { Actor } from '../domain/actors';
+import { appendAccountEvent } from './account-audit';
 import { hashApiKey, issueApiKey } from './api-keys';
+import { passwordProblem, setPassword } from './passwords';
 import { decodeCursor, encodeCursor } from './cursor';
 
 const DAY_MS = 86_400_000;
@@ -55,6 +58,12 @@ export function selfLockout(actorId: string, targetId: string, change: { role: s
   if (change.disabled) return 'you cannot disable your own account; ask another admin';
   if (change.role !== 'admin') return 'you cannot remove your own admin role; ask another admin';
   return null;
+}
+
+/** VALIDATION_FAILED naming `body.password` when the policy refuses it. */
+function assertPassword(password: string): void {
+  const problem = passwordProblem(password);
+  if (problem) throw new DomainError(ErrorCode.VALIDATION_FAILED, `the password ${problem}`, { errors: [{ path: 'body.password', message: problem }] });
 }
 
 export interface AdminServiceDeps {
@@ -115,12 +124,35 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     return { items: page.map(toUser), nextCursor: docs.length > f.limit && last ? encodeCursor({ k: 0, id: last._id }) : null };
   }
 
-  /** Keyed by the user id: an existing id is a conflict and nothing is written. */
-  async function createUser(input: { id: string; name: string; role: Role; queues: string[] }): Promise<UserRecord> {
+  /**
+   * Keyed by the user id: an existing id is a conflict and nothing is written.
+   * With a password, the user can sign in to the web app at once (checked
+   * against the policy before anything is written).
+   */
+  async function createUser(input: { id: string; name: string; role: Role; queues: string[]; password?: string }, actor?: Actor): Promise<UserRecord> {
+    if (input.password !== undefined) assertPassword(input.password);
     const doc = { _id: input.id, name: input.name, role: input.role, queues: input.queues, createdAt: new Date(), updatedAt: null, disabledAt: null };
     const { inserted } = await insertIfAbsent(models.User, [doc]);
     if (inserted === 0) throw new DomainError(ErrorCode.ALREADY_EXISTS, `user ${input.id} already exists`);
+    if (input.password !== undefined) {
+      await setPassword(models, input.id, input.password);
+      await appendAccountEvent(models, { userId: input.id, action: 'user.password_set', actor: actor ?? { id: 'system', role: 'system' }, details: { reason: 'created' } });
+    }
     return toUser(doc);
+  }
+
+  /**
+   * Sets or resets a user's password: clears any lockout and ends every
+   * session of theirs (whoever knew the old password is signed out). Audited
+   * without the password or its hash.
+   */
+  async function setUserPassword(actor: Actor, id: string, password: string): Promise<{ sessionsEnded: number }> {
+    await findUser(id);
+    assertPassword(password);
+    await setPassword(models, id, password);
+    const sessionsEnded = (await models.Session.deleteMany({ userId: id })).deletedCount ?? 0;
+    await appendAccountEvent(models, { userId: id, action: 'user.password_set', actor, details: { reason: 'reset', sessionsEnded } });
+    return { sessionsEnded };
   }
 
   /**
@@ -138,6 +170,8 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     if (!changed) return current;
     const next = { name: input.name, role: input.role, queues: input.queues, disabledAt, updatedAt: new Date() };
     await models.User.updateOne({ _id: id }, { $set: next });
+    // A disabled user is signed out everywhere (sessions also check the user on every request).
+    if (disabledAt) await models.Session.deleteMany({ userId: id });
     // Role, queues and the disabled state are part of the cached authentication result.
     onAuthChange();
     return { ...current, ...next };
@@ -200,7 +234,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     return toKey(after ?? doc);
   }
 
-  return { listUsers, createUser, getUser: findUser, updateUser, issueKey, listKeys, revokeKey };
+  return { listUsers, createUser, getUser: findUser, updateUser, setUserPassword, issueKey, listKeys, revokeKey };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

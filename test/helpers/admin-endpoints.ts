@@ -28,6 +28,7 @@ export const ADMIN_ENDPOINTS: AdminEndpoint[] = [
     path: (t) => `/admin/users/${t.userId}`,
     body: () => ({ name: 'Renamed', role: 'admin', queues: ['general', 'vip'], disabled: false }),
   },
+  { method: 'PUT', route: 'PUT /admin/users/:id/password', path: (t) => `/admin/users/${t.userId}/password`, body: () => ({ password: 'matrix-password-123' }) },
   { method: 'POST', route: 'POST /admin/users/:id/keys', path: (t) => `/admin/users/${t.userId}/keys`, body: () => ({ label: 'would be issued', expiresInDays: 30 }) },
   { method: 'GET', route: 'GET /admin/users/:id/keys', path: (t) => `/admin/users/${t.userId}/keys` },
   { method: 'POST', route: 'POST /admin/keys/:keyId/revoke', path: (t) => `/admin/keys/${t.keyId}/revoke`, body: () => ({}) },

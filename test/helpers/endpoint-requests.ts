@@ -74,8 +74,8 @@ export interface EndpointRequest {
   /** A body sent as is, with `headers` (e.g. a text/csv import), instead of JSON `body`. */
   rawBody?: string;
   headers?: Record<string, string>;
-  /** What an accepted request answers. */
-  status: 200 | 201;
+  /** What an accepted request answers (public sign-in routes: also 204, 302, or 404 while OIDC is off). */
+  status: 200 | 201 | 204 | 302 | 404;
   target?: Target;
   /** Checks an accepted answer further (lists: only objects in the caller's scope). */
   verify?: (res: CallResult, caller: Caller) => void;
@@ -233,8 +233,14 @@ export async function footprint(ctx: MatrixContext, target: Target | undefined):
       return { doc, audit, outbox, live: { http: live.status, version, status, phase, ownerId, firstResponderId, updatedAt, gate: gate?.status } };
     }
     case 'user': {
-      const [user, keys] = await Promise.all([m.User.findById(target.id).lean(), m.ApiKey.find({ userId: target.id }).sort({ _id: 1 }).lean()]);
-      return { user, keys };
+      const [user, keys, credential, sessions, audit] = await Promise.all([
+        m.User.findById(target.id).lean(),
+        m.ApiKey.find({ userId: target.id }).sort({ _id: 1 }).lean(),
+        m.Credential.findById(target.id).lean(),
+        m.Session.countDocuments({ userId: target.id }),
+        m.AuditEvent.countDocuments({ stream: `user:${target.id}` }),
+      ]);
+      return { user, keys, credential, sessions, audit };
     }
     case 'key':
       return m.ApiKey.findOne({ keyId: target.keyId }).lean();
@@ -679,6 +685,41 @@ const adminEntries: EndpointEntry[] = ADMIN_ENDPOINTS.map((e) => ({
 
 const healthEntries: EndpointEntry[] = ['/healthz', '/readyz'].map((path) => ({ route: `GET ${path}`, accepted: async () => get(path), probe: async () => get(path) }));
 
+/** A fresh password session of a demo user: its cookie header and CSRF token. */
+async function sessionOf(stack: ApiStack, userId: string): Promise<{ cookie: string; csrf: string }> {
+  const res = await stack.call('POST', '/auth/login', { body: { username: userId, password: `demo-${userId}-password` } });
+  if (res.status !== 200) throw fail('POST /auth/login', res);
+  return { cookie: /ql_session=[^;]*/.exec(res.headers['set-cookie'] ?? '')![0], csrf: res.body.csrfToken as string };
+}
+
+/**
+ * Sign-in routes are public (how one gets authenticated): whatever key is sent, the answer is
+ * the same. The session routes read the cookie, not the key. OIDC is off on the matrix stack: 404.
+ */
+const authEntries: EndpointEntry[] = [
+  {
+    route: 'POST /auth/login',
+    accepted: async (_ctx, caller) => post('/auth/login', { username: caller.role === 'intake' ? 'alice' : caller.id, password: `demo-${caller.role === 'intake' ? 'alice' : caller.id}-password` }),
+    probe: async () => post('/auth/login', { username: 'sam', password: 'demo-sam-password' }),
+  },
+  {
+    route: 'GET /auth/session',
+    accepted: async (ctx) => ({ ...get('/auth/session'), headers: { cookie: (await sessionOf(ctx.stack, 'sam')).cookie } }),
+    probe: async (ctx) => ({ ...get('/auth/session'), headers: { cookie: (await sessionOf(ctx.stack, 'sam')).cookie } }),
+  },
+  {
+    route: 'POST /auth/logout',
+    accepted: async (ctx) => {
+      const s = await sessionOf(ctx.stack, 'sam');
+      return { method: 'POST', path: '/auth/logout', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf }, status: 204 };
+    },
+    // Without a live session there is nothing to end: 204 for anyone.
+    probe: async () => ({ method: 'POST', path: '/auth/logout', status: 204 }),
+  },
+  { route: 'GET /auth/providers', accepted: async () => get('/auth/providers'), probe: async () => get('/auth/providers') },
+  ...['/auth/oidc/login', '/auth/oidc/callback'].map((path): EndpointEntry => ({ route: `GET ${path}`, accepted: async () => ({ ...get(path), status: 404 }), probe: async () => ({ ...get(path), status: 404 }) })),
+];
+
 // ---- analytics (agents: their own figures by default, their queues; any other filter is outside their scope)
 
 const ANALYTICS_RANGE = 'from=2026-01-01&to=2026-12-31';
@@ -934,4 +975,4 @@ const serviceAreaEntries: EndpointEntry[] = [
 ];
 
 /** One entry per route of the API. */
-export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries, ...serviceAreaEntries];
+export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...authEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries, ...serviceAreaEntries];

@@ -291,10 +291,28 @@ describe('Dockerfile', () => {
     .filter((l) => l && !l.startsWith('#'));
   const find = (kw: string) => instructions.filter((l) => l.toUpperCase().startsWith(kw + ' '));
 
-  it('given the repo root, when looking for the Dockerfile, then it exists and builds on node:20-bookworm-slim', () => {
+  it('given the repo root, when looking for the Dockerfile, then it exists and every stage builds on node:20-bookworm-slim, the runtime one with production dependencies only', () => {
     expect(existsSync(DOCKERFILE_PATH)).toBe(true);
-    expect(find('FROM')[0]).toBe('FROM node:20-bookworm-slim');
-    expect(find('RUN').join('\n')).toContain('npm install --omit=dev');
+    const froms = find('FROM');
+    for (const from of froms) expect(from).toMatch(/^FROM node:20-bookworm-slim( AS \w+)?$/);
+    expect(froms.at(-1)).toBe('FROM node:20-bookworm-slim');
+    const runtime = instructions.slice(instructions.lastIndexOf(froms.at(-1)!));
+    expect(runtime.filter((l) => l.startsWith('RUN ')).join('\n')).toContain('npm install --omit=dev');
+  });
+
+  it('given the web app, when the image is built, then a build stage runs npm run build:web and the runtime image copies only web/dist from it', () => {
+    const froms = find('FROM');
+    const build = /^FROM \S+ AS (\w+)$/.exec(froms.find((f) => / AS /.test(f)) ?? '');
+    expect(build).not.toBeNull();
+    const stage = build![1]!;
+    const buildStage = instructions.slice(instructions.indexOf(build![0]), instructions.lastIndexOf(froms.at(-1)!));
+    expect(buildStage.filter((l) => l.startsWith('RUN ')).join('\n')).toContain('npm run build:web');
+    expect(buildStage.join('\n')).toContain('web/');
+    const runtime = instructions.slice(instructions.lastIndexOf(froms.at(-1)!));
+    const copied = runtime.filter((l) => l.startsWith('COPY --from='));
+    expect(copied).toEqual([expect.stringMatching(new RegExp(`^COPY --from=${stage} \\S*web/dist/? \\./web/dist/?$`))]);
+    // The web app's sources and the build tools stay out of the runtime image.
+    expect(runtime.some((l) => /^COPY web\//.test(l))).toBe(false);
   });
 
   it('given the image, when it starts, then it does not run as root', () => {

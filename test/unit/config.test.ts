@@ -54,6 +54,18 @@ describe('loadConfig', () => {
       QL_AUDIT_DIGEST_INTERVAL_MINUTES: '15',
       QL_LOOP_TRIGGER_INTERVAL_MINUTES: '720',
       QL_LOOP_TRIGGER_OFFSET_MINUTES: '30',
+      QL_AUTH_SESSION_IDLE_MINUTES: '20',
+      QL_AUTH_SESSION_MAX_HOURS: '8',
+      QL_AUTH_LOCKOUT_FAILURES: '3',
+      QL_AUTH_LOCKOUT_MINUTES: '10',
+      QL_AUTH_IP_FAILURES_PER_WINDOW: '40',
+      QL_OIDC_ISSUER: 'https://id.example.com/realms/quality',
+      QL_OIDC_CLIENT_ID: 'qualityloop',
+      QL_OIDC_CLIENT_SECRET: 'oidc-client-secret',
+      QL_OIDC_NAME: 'Example ID',
+      QL_OIDC_ROLE_CLAIM: 'groups',
+      QL_OIDC_ROLE_MAP: 'ql-agents=agent, ql-leads=supervisor',
+      QL_OIDC_USER_ID_CLAIM: 'email',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
@@ -67,6 +79,22 @@ describe('loadConfig', () => {
       worker: { maxCachedWorkflows: 500, stickyQueueTimeoutMs: 2000 },
       audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
       loop: { triggerIntervalMinutes: 720, triggerOffsetMinutes: 30 },
+      auth: {
+        sessionIdleMinutes: 20,
+        sessionMaxHours: 8,
+        lockout: { failures: 3, minutes: 10 },
+        ipFailuresPerWindow: 40,
+        // The role map is parsed into claim value -> role, trimmed.
+        oidc: {
+          issuer: 'https://id.example.com/realms/quality',
+          clientId: 'qualityloop',
+          clientSecret: 'oidc-client-secret',
+          name: 'Example ID',
+          roleClaim: 'groups',
+          roleMap: { 'ql-agents': 'agent', 'ql-leads': 'supervisor' },
+          userIdClaim: 'email',
+        },
+      },
     });
   });
 
@@ -83,6 +111,14 @@ describe('loadConfig', () => {
       audit: { digestIntervalMinutes: 60 },
       // The improvement triggers: daily at 01:00 UTC.
       loop: { triggerIntervalMinutes: 1440, triggerOffsetMinutes: 60 },
+      // Sign-in: 30-minute idle and 12-hour absolute sessions, 5 failures lock for 15 minutes, OIDC off.
+      auth: {
+        sessionIdleMinutes: 30,
+        sessionMaxHours: 12,
+        lockout: { failures: 5, minutes: 15 },
+        ipFailuresPerWindow: 50,
+        oidc: { name: 'Single sign-on', roleClaim: 'qualityloop_role', roleMap: {}, userIdClaim: 'preferred_username' },
+      },
     });
   });
 
@@ -91,6 +127,13 @@ describe('loadConfig', () => {
       '  QL_LOOP_TRIGGER_OFFSET_MINUTES: must be less than the trigger interval',
     ]);
     expect(problemLines(configError({ ...REQUIRED, QL_LOOP_TRIGGER_INTERVAL_MINUTES: '0' })).map((l) => l.split(':')[0]!.trim())).toEqual(['QL_LOOP_TRIGGER_INTERVAL_MINUTES']);
+  });
+
+  it('given an OIDC role map naming an unknown role, or an issuer without client credentials, when loading, then the error names the variable', () => {
+    expect(problemLines(configError({ ...REQUIRED, QL_OIDC_ROLE_MAP: 'ql-agents=agent,boss=overlord' }))).toEqual([
+      '  QL_OIDC_ROLE_MAP: "boss=overlord" is not claim-value=role with a role among agent, supervisor, process_owner, sponsor, admin, auditor, intake',
+    ]);
+    expect(problemLines(configError({ ...REQUIRED, QL_OIDC_ISSUER: 'https://id.example.com' })).map((l) => l.split(':')[0]!.trim())).toEqual(['QL_OIDC_CLIENT_ID']);
   });
 
   it('given optional variables set to the empty string, when loading, then they count as unset and defaults apply', () => {

@@ -16,6 +16,7 @@ import {
   userList,
   userView,
 } from '../admin-schemas';
+import { passwordSet, setPasswordBody } from '../auth-schemas';
 import { type RouteSpec, defineRoute } from '../route';
 import { emptyQuery } from '../schemas';
 import { problemResponses, readIdempotencyKey } from './common';
@@ -60,11 +61,11 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       ...common,
       method: 'post',
       path: '/admin/users',
-      summary: 'Create a user (no key yet); an existing id is a conflict',
+      summary: 'Create a user (no key yet), optionally with a password to sign in to the web app; an existing id is a conflict',
       body: createUserBody,
       responses: { 201: { description: 'created', schema: userView }, ...problemResponses(400, 401, 403, 409, 413, 415, 503) },
-      handler: async ({ body }) => {
-        const user = await admin.createUser(body);
+      handler: async ({ body, user: actor }) => {
+        const user = await admin.createUser(body, { id: actor.id, role: actor.role });
         return { status: 201, body: toUserView(user), headers: { location: `/admin/users/${user.id}` } };
       },
     }),
@@ -87,6 +88,19 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       body: updateUserBody,
       responses: { 200: { description: 'the updated user', schema: userView }, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503) },
       handler: async ({ params, body, user }) => ({ status: 200, body: toUserView(await admin.updateUser(user.id, params.id, body)) }),
+    }),
+    defineRoute({
+      ...common,
+      method: 'put',
+      path: '/admin/users/:id/password',
+      summary: "Set or reset a user's web sign-in password: clears a lockout and ends the user's sessions (audited, never the password)",
+      params: userIdParams,
+      body: setPasswordBody,
+      responses: { 200: { description: 'set', schema: passwordSet }, ...problemResponses(400, 401, 403, 404, 413, 415, 503) },
+      handler: async ({ params, body, user }) => {
+        const { sessionsEnded } = await admin.setUserPassword({ id: user.id, role: user.role }, params.id, body.password);
+        return { status: 200, body: { userId: params.id, sessionsEnded } };
+      },
     }),
     defineRoute({
       ...common,

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { CommandType } from '../../domain/complaint';
 import type { ComplaintService } from '../../services/complaints';
 import { type RouteSpec, defineRoute } from '../route';
-import { actionBodies, complaintIdParams, complaintList, complaintView, createComplaintBody, listComplaintsQuery } from '../schemas';
-import { complaintToView } from '../views';
+import { actionSlug } from '../../contracts/actions';
+import { actionBodies, complaintDetail, complaintIdParams, complaintList, complaintView, createComplaintBody, listComplaintsQuery } from '../schemas';
+import { complaintActionPermission, complaintDetailView, complaintToView } from '../views';
 import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
 
-/** URL segment of each action: `add_note` -> `add-note`. */
-export const actionSlug = (type: string) => type.replace(/_/g, '-');
+/** URL segment of each action: `add_note` -> `add-note` (defined with the actions contract). */
+export { actionSlug };
 
 const ACTION_SUMMARIES: Record<CommandType, string> = {
   acknowledge: 'Acknowledge: the first agent to do so becomes first responder and owner',
@@ -44,7 +45,7 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     method: 'get',
     path: '/complaints',
     tag: 'complaints',
-    summary: 'Queue: complaints by next SLA due time, filtered; cursor pagination',
+    summary: 'Queue: complaints by next SLA due time, filtered; cursor pagination (items carry no `actions`: GET /complaints/:id has them)',
     permission: 'complaint.read',
     query: listComplaintsQuery,
     responses: { 200: { description: 'a page', schema: complaintList }, ...problemResponses(400, 401, 403, 503) },
@@ -59,14 +60,14 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     method: 'get',
     path: '/complaints/:id',
     tag: 'complaints',
-    summary: 'A complaint with its live SLA status',
+    summary: 'A complaint with its live SLA status and the actions the caller may take now',
     permission: 'complaint.read',
     params: complaintIdParams,
-    responses: { 200: { description: 'the complaint', schema: complaintView }, ...problemResponses(400, 401, 403, 404, 503) },
-    handler: async ({ params, access }) => {
+    responses: { 200: { description: 'the complaint', schema: complaintDetail }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params, user, access }) => {
       const state = await service.get(params.id);
       access.check({ kind: 'complaint', view: state });
-      return { status: 200, body: complaintToView(state, Date.now(), { improvementCycles: await service.improvementCycles(state) }) };
+      return { status: 200, body: complaintDetailView(state, Date.now(), user, { improvementCycles: await service.improvementCycles(state) }) };
     },
   });
 
@@ -76,18 +77,18 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
       path: `/complaints/:id/${actionSlug(type)}`,
       tag: 'complaint actions',
       summary: ACTION_SUMMARIES[type],
-      permission: type === 'cancel' ? 'complaint.cancel' : 'complaint.act',
+      permission: complaintActionPermission(type),
       params: complaintIdParams,
       body: actionBodies[type] as z.ZodType<Record<string, unknown>>,
       headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
       responses: {
-        200: { description: 'the complaint after the action', schema: complaintView },
+        200: { description: 'the complaint after the action, with the actions the caller may take next', schema: complaintDetail },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
       handler: async ({ params, body, user, access, req }) => {
         await access.checkLoaded('complaint', () => service.get(params.id));
         const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
-        return { status: 200, body: complaintToView(state, Date.now()) };
+        return { status: 200, body: complaintDetailView(state, Date.now(), user) };
       },
     }),
   );

@@ -2,11 +2,11 @@ import type { z } from 'zod';
 import type { CycleCommandType } from '../../domain/cycle';
 import { cycleReport, reportMarkdown } from '../../domain/cycle-report';
 import type { CycleService } from '../../services/cycles';
-import { cycleActionBodies, cycleComplaints, cycleComplaintsQuery, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
+import { actionSlug } from '../../contracts/actions';
+import { cycleActionBodies, cycleComplaints, cycleComplaintsQuery, cycleDetail, cycleIdParams, cycleList, cycleView, createCycleBody, listCyclesQuery, reportQuery } from '../cycle-schemas';
 import { type RouteSpec, defineRoute } from '../route';
-import { cycleToView, isoInstants } from '../views';
+import { CYCLE_ACTION_PERMISSION, cycleDetailView, cycleToView, isoInstants } from '../views';
 import { actionRequestId, creationReply, creationResponses, problemResponses, readIdempotencyKey } from './common';
-import { actionSlug } from './complaints';
 
 const ACTION_SUMMARIES: Record<CycleCommandType, string> = {
   record_measurements: 'Record measurements (value, time, note; sampleSize for proportions), at any phase; checked against the control limits while monitoring. Refused (422 METRIC_BOUND) when the metric is bound to live data',
@@ -55,7 +55,7 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     method: 'get',
     path: '/cycles',
     tag: 'cycles',
-    summary: 'Cycles, newest first; filters: type, phase, status, owner, sponsor, overdue; cursor pagination',
+    summary: 'Cycles, newest first; filters: type, phase, status, owner, sponsor, overdue; cursor pagination (items carry no `availableActions`: GET /cycles/:id has them)',
     permission: 'cycle.read',
     query: listCyclesQuery,
     responses: { 200: { description: 'a page', schema: cycleList }, ...problemResponses(400, 401, 403, 503) },
@@ -70,14 +70,14 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     method: 'get',
     path: '/cycles/:id',
     tag: 'cycles',
-    summary: 'A cycle: phase, artefacts, actions, measurements, statistics, gate status',
+    summary: 'A cycle: phase, artefacts, action items, measurements, statistics, gate status, and the actions the caller may take now (availableActions)',
     permission: 'cycle.read',
     params: cycleIdParams,
-    responses: { 200: { description: 'the cycle', schema: cycleView }, ...problemResponses(400, 401, 403, 404, 503) },
-    handler: async ({ params, access }) => {
+    responses: { 200: { description: 'the cycle', schema: cycleDetail }, ...problemResponses(400, 401, 403, 404, 503) },
+    handler: async ({ params, user, access }) => {
       const state = await service.get(params.id);
       access.check({ kind: 'cycle', view: state });
-      return { status: 200, body: cycleToView(state, Date.now()) };
+      return { status: 200, body: cycleDetailView(state, Date.now(), user) };
     },
   });
 
@@ -120,18 +120,18 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
       path: `/cycles/:id/${actionSlug(type)}`,
       tag: 'cycle actions',
       summary: ACTION_SUMMARIES[type],
-      permission: 'cycle.act',
+      permission: CYCLE_ACTION_PERMISSION,
       params: cycleIdParams,
       body: cycleActionBodies[type] as z.ZodType<Record<string, unknown>>,
       headers: { 'Idempotency-Key': 'a retried action with the same key is applied once' },
       responses: {
-        200: { description: 'the cycle after the action', schema: cycleView },
+        200: { description: 'the cycle after the action, with the actions the caller may take next', schema: cycleDetail },
         ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503),
       },
       handler: async ({ params, body, user, access, req }) => {
         await access.checkLoaded('cycle', () => service.get(params.id));
         const state = await service.act(params.id, { id: user.id, role: user.role }, { type, ...body } as never, actionRequestId(req, user));
-        return { status: 200, body: cycleToView(state, Date.now()) };
+        return { status: 200, body: cycleDetailView(state, Date.now(), user) };
       },
     }),
   );
