@@ -32,7 +32,7 @@
  *   ui       (own database, task queue and worker C) the web app in headless Chromium: an agent's queue of
  *            BENCH_UI_COMPLAINTS [1000] open complaints and a cycle page with BENCH_UI_MEASUREMENTS [1000]
  *            measurements, navigation -> rendered vs the API time of the page's requests, BENCH_UI_REPS [5]
- *            (bench/ui.ts; alone: npx tsx bench/ui.ts). Needs web/dist (npm run build:web) and Chromium.
+ *            (bench/ui.ts; alone: npx tsx bench/ui.ts). Needs web/dist (npm run bench builds it) and Chromium.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

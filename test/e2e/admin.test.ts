@@ -145,6 +145,7 @@ describe('admin screens', () => {
 
       // Hidden, then gone from the page; a reload does not bring it back.
       await page.getByTestId('admin-key-hide').click();
+      await page.getByTestId('admin-key-issued').waitFor({ state: 'detached' });
       expect(await page.content()).not.toContain(key);
       await page.reload();
       await page.getByTestId(`admin-key-${keyId}`).waitFor();

@@ -7,13 +7,14 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ComplaintState } from '../../src/domain/complaint';
 import { storedState } from '../../src/db/models';
+import { WEEKDAYS } from '../../src/domain/calendar';
 import { type ApiStack, startApiStack } from '../helpers/api';
 import { expectAccessible, newPage, openBrowser, saveScreenshot, signIn } from '../helpers/browser';
 
 let stack: ApiStack;
 let browser: Browser;
 /** Complaint ids registered by the intake key in beforeAll. */
-const ids = { work: '', fast: '', paused: '' };
+const ids = { work: '', fast: '', paused: '', closed: '' };
 
 async function ok<T = any>(p: Promise<{ status: number; body: T; text: string }>, status: number): Promise<T> {
   const res = await p;
@@ -64,6 +65,22 @@ beforeAll(async () => {
     }),
     201,
   );
+  // A calendar open only on the weekday two days from now (UTC): its clocks run but do not count during the test.
+  const openDay = WEEKDAYS[(new Date().getUTCDay() + 6 + 2) % 7]!;
+  await ok(
+    stack.call('POST', '/calendars', {
+      key: ada,
+      body: { calendarId: 'e2e-closed', name: 'Open one day a week', timeZone: 'UTC', weeklyHours: Object.fromEntries(WEEKDAYS.map((d) => [d, d === openDay ? [{ start: '09:00', end: '17:00' }] : []])), holidays: [] },
+    }),
+    201,
+  );
+  await ok(
+    stack.call('POST', '/sla-policies', {
+      key: ada,
+      body: { policyId: 'e2e-closed', name: 'E2E: office closed now', match: { severities: ['P4'], categories: ['e2e-closed'] }, targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 240 }, calendarId: 'e2e-closed' },
+    }),
+    201,
+  );
   // Returns are resolved with a cause from this catalog.
   await ok(
     stack.call('POST', '/service-areas', {
@@ -86,7 +103,8 @@ beforeAll(async () => {
   ids.fast = await register('e2e-fast', 'P1', 'Card blocked after a double charge, cannot pay rent');
   ids.work = await register('returns', 'P3', 'The parcel arrived crushed and the vase inside is broken');
   ids.paused = await register('delivery', 'P2', 'Delivery missed twice, no call from the courier');
-  await Promise.all([untilRegistered(ids.fast), untilRegistered(ids.work), untilRegistered(ids.paused)]);
+  ids.closed = await register('e2e-closed', 'P4', 'Asked for a paper invoice three weeks ago');
+  await Promise.all([untilRegistered(ids.fast), untilRegistered(ids.work), untilRegistered(ids.paused), untilRegistered(ids.closed)]);
   // Alice asks the customer of the third one for information: its resolution clock pauses (the demo policy pauses while awaiting the customer).
   const alice = stack.keys.alice!;
   await ok(stack.call('POST', `/complaints/${ids.paused}/acknowledge`, { key: alice, body: {} }), 200);
@@ -204,7 +222,22 @@ describe('agent screens', () => {
     expect(errors).toEqual([]);
   });
 
-  it('given a complaint past its one-minute first-response target and one awaiting the customer, when the queue shows them, then the first counts down below zero each second as breached and the second carries a pause mark and does not count', async () => {
+  it('given a complaint past its one-minute first-response target, one awaiting the customer and one whose calendar is closed now, when the queue shows them, then the first counts down below zero each second as breached, the second carries a pause mark, and neither the second nor the third ticks', async () => {
+    // The API says which clocks count now, and the policy's thresholds the colours follow.
+    type View = { sla: { warningThresholds: number[]; clocks: { kind: string; state: string; counting: boolean }[] } };
+    const alice = stack.keys.alice!;
+    const clocksOf = async (id: string) => (await ok<View>(stack.call('GET', `/complaints/${id}`, { key: alice }), 200)).sla;
+    const fastSla = await clocksOf(ids.fast);
+    expect(fastSla.warningThresholds).toEqual([50, 90]);
+    expect(fastSla.clocks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'first_response', state: 'running', counting: true })]));
+    expect((await clocksOf(ids.paused)).clocks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'resolution', state: 'paused', counting: false })]));
+    const closedSla = await clocksOf(ids.closed);
+    expect(closedSla.warningThresholds).toEqual([50, 75, 90]);
+    expect(closedSla.clocks.map((c) => [c.kind, c.state, c.counting])).toEqual([
+      ['first_response', 'running', false],
+      ['resolution', 'running', false],
+    ]);
+
     const fast = queuePage.locator(`[data-testid="queue-row"][data-complaint-id="${ids.fast}"] [data-testid="sla-countdown"]`);
     // The target is one business minute on a 24x7 calendar: breached at most a minute after intake.
     await queuePage.locator(`[data-testid="queue-row"][data-complaint-id="${ids.fast}"] [data-testid="sla-countdown"][data-level="breached"]`).waitFor({ timeout: 90_000 });
@@ -224,6 +257,15 @@ describe('agent screens', () => {
     await expect(paused.getByTestId('sla-countdown').getAttribute('data-state')).resolves.toBe('paused');
     await expect(paused.getByTestId('sla-countdown').getAttribute('data-counting')).resolves.toBe('false');
     await expect(paused.getByTestId('queue-status').textContent()).resolves.toBe('Awaiting customer');
+
+    // Running outside the calendar's hours: said so, and frozen across two refreshes of the queue.
+    const closed = queuePage.locator(`[data-testid="queue-row"][data-complaint-id="${ids.closed}"] [data-testid="sla-countdown"]`);
+    await expect(closed.getAttribute('data-counting')).resolves.toBe('false');
+    await expect(closed.textContent()).resolves.toContain('outside business hours');
+    const frozen = { closed: await closed.locator('.queue-clock-time').textContent(), paused: await paused.locator('.queue-clock-time').textContent() };
+    for (let i = 0; i < 2; i++) await queuePage.waitForResponse((r) => new URL(r.url()).pathname === '/complaints' && r.status() === 200);
+    expect({ closed: await closed.locator('.queue-clock-time').textContent(), paused: await paused.locator('.queue-clock-time').textContent() }).toEqual(frozen);
+    expect(frozen.closed).toBe('1:00:00');
     // Breached, paused and resolved rows: the colours still pass axe's contrast checks.
     await expectAccessible(queuePage);
     await saveScreenshot(queuePage, 'agent-queue');

@@ -165,6 +165,15 @@ describe('auditor screens', () => {
     const stored = await storedEvents();
     await expect(page.getByTestId('verify-status').textContent()).resolves.toContain(`Verified: ${stored.length} events in 1 stream, no broken link`);
 
+    // A time range that ends before it starts: the API's message shows next to the field it names.
+    await page.getByTestId('verify-scope-range').check();
+    await page.getByTestId('verify-from').fill('2026-03-02T10:00');
+    await page.getByTestId('verify-to').fill('2026-03-01T10:00');
+    const refused = page.waitForResponse((r) => r.url().endsWith('/audit/verify') && r.request().method() === 'POST');
+    await page.getByTestId('verify-submit').click();
+    expect((await refused).status()).toBe(400);
+    await expect(page.locator('label:has([data-testid="verify-to"]) .field-error').textContent()).resolves.toBe('must be after from');
+
     // The latest signed digest, downloaded as a file, then pasted back as a saved copy.
     const latest = await ok(stack.call('GET', '/audit/digests/latest', { key: stack.keys.auditor }), 200);
     await expect(page.getByTestId('latest-digest-seq').textContent()).resolves.toBe(String(latest.seq));
@@ -204,6 +213,13 @@ describe('auditor screens', () => {
     await page.locator('[data-testid="verify-stored"] tr.audit-break-row').waitFor();
     await expectAccessible(page);
     await saveScreenshot(page, 'audit-verify');
+
+    // The same report in Simplified Chinese.
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('校验审计存储');
+    await expect(page.getByTestId('verify-status').textContent()).resolves.toContain('已断裂');
+    await page.getByRole('combobox', { name: '语言' }).selectOption('en');
+    await page.getByRole('heading', { level: 1, name: 'Verify the audit store' }).waitFor();
 
     // The record's own page no longer shows it verified.
     await brk.getByRole('link', { name: stream() }).click();

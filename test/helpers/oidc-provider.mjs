@@ -11,6 +11,7 @@
  * Listens on a free port of 127.0.0.1 and prints `OIDC_ISSUER=<url>` once ready.
  */
 import http from 'node:http';
+import process from 'node:process';
 import Provider from 'oidc-provider';
 
 const accounts = JSON.parse(process.env.OIDC_ACCOUNTS ?? '{}');

@@ -6,7 +6,6 @@
  * Refreshed by polling every 3 s (react-query refetchInterval): every page
  * is read again, so a change by anyone shows within one period and a request.
  */
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
@@ -15,7 +14,7 @@ import { SEVERITIES } from '../../../../src/domain/sla-policy';
 import { Empty, Loading, ProblemView } from '../../components/States';
 import { formatDateTime } from '../../format';
 import { useUser } from '../../session';
-import { FILTER_KEYS, MAX_QUEUE_ROWS, QUEUE_REFRESH_MS, filtersFrom, loadQueue } from './queue-data';
+import { FILTER_KEYS, MAX_QUEUE_ROWS, QUEUE_REFRESH_MS, filtersFrom, useQueue } from './queue-data';
 import { QueueRow } from './QueueRow';
 import type { QueueFilters } from './types';
 
@@ -28,11 +27,8 @@ export default function Queue() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom(params);
 
-  const q = useQuery({
-    queryKey: ['complaints', 'queue', filters],
-    queryFn: ({ signal }) => loadQueue(filters, signal),
-    refetchInterval: QUEUE_REFRESH_MS,
-  });
+  const { q, rows: count, complete, truncated } = useQueue(filters);
+  const seen = new Set<string>();
 
   /** Sets one filter in the URL (empty removes it); `active` keeps `all` explicit since its default is `true`. */
   const setFilter = (key: keyof QueueFilters, value: string) => {
@@ -78,8 +74,6 @@ export default function Queue() {
   const any = { value: '', label: t('filter.any') };
   const yesNo = [any, { value: 'true', label: t('filter.yes') }, { value: 'false', label: t('filter.no') }];
 
-  const rows = q.data?.rows ?? [];
-  const loaded = q.isSuccess;
   return (
     <section className="queue">
       <h1>{t('queue.title')}</h1>
@@ -117,14 +111,15 @@ export default function Queue() {
         <>
           {q.error && <ProblemView error={q.error} title={t('queue.refreshFailed')} />}
           <p className="queue-count" aria-live="polite">
-            {t('queue.count', { count: rows.length })}
-            {q.data?.truncated && ` ${t('queue.truncated', { max: MAX_QUEUE_ROWS })}`}
+            {t('queue.count', { count })}
+            {!complete && ` ${t('queue.loadingMore')}`}
+            {truncated && ` ${t('queue.truncated', { max: MAX_QUEUE_ROWS })}`}
             {q.dataUpdatedAt > 0 && <span className="queue-muted"> · {t('queue.updated', { at: formatDateTime(q.dataUpdatedAt) })}</span>}
           </p>
-          {rows.length === 0 ? (
+          {count === 0 ? (
             <Empty>{t('queue.empty')}</Empty>
           ) : (
-            <table className="queue-table" data-testid="queue-table" data-loaded={loaded ? 'true' : undefined}>
+            <table className="queue-table" data-testid="queue-table" data-loaded={complete ? 'true' : undefined}>
               <caption className="visually-hidden">{t('queue.caption')}</caption>
               <thead>
                 <tr>
@@ -139,9 +134,12 @@ export default function Queue() {
                 </tr>
               </thead>
               <tbody>
-                {rows.map((r) => (
-                  <QueueRow key={r.c.id} c={r.c} asOf={r.c.sla?.clocks.some((c) => c.counting) ? r.asOf : 0} t={t} />
-                ))}
+                {q.data?.pages.map((page) =>
+                  page.items.map((c) =>
+                    // A complaint whose due time moved between two page reads can come twice: shown once.
+                    seen.has(c.id) ? null : (seen.add(c.id), <QueueRow key={c.id} c={c} asOf={c.sla?.clocks.some((k) => k.counting) ? page.asOf : 0} t={t} />),
+                  ),
+                )}
               </tbody>
             </table>
           )}

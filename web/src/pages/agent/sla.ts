@@ -60,6 +60,13 @@ export function clockLevel(clock: ClockView, share: number, thresholds: readonly
 }
 
 const two = (n: number) => String(n).padStart(2, '0');
+const dayFormats = new Map<string, Intl.NumberFormat>();
+function formatDays(days: number): string {
+  const lang = i18n.language || 'en';
+  let f = dayFormats.get(lang);
+  if (!f) dayFormats.set(lang, (f = new Intl.NumberFormat(lang, { style: 'unit', unit: 'day', unitDisplay: 'narrow' })));
+  return f.format(days);
+}
 
 /**
  * A countdown with seconds: `1:02:03`, `2 d 01:02:03` (the day unit from Intl
@@ -72,6 +79,6 @@ export function formatCountdown(ms: number): string {
   const hours = Math.floor((total % 86_400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  const day = days ? `${new Intl.NumberFormat(i18n.language || 'en', { style: 'unit', unit: 'day', unitDisplay: 'narrow' }).format(days)} ` : '';
+  const day = days ? `${formatDays(days)} ` : '';
   return `${sign}${day}${days ? two(hours) : hours}:${two(minutes)}:${two(seconds)}`;
 }

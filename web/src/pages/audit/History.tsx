@@ -11,7 +11,7 @@ import { Link, useParams } from 'react-router-dom';
 import { api, query } from '../../api';
 import { Loading, ProblemView } from '../../components/States';
 import { formatDateTime, formatNumber } from '../../format';
-import { ChainStatus, JsonDetails, formatTime, isHistoryKind } from './shared';
+import { ChainStatus, JsonDetails, formatTime, isEmptyJson, isHistoryKind } from './shared';
 import { SlaTimeline } from './SlaTimeline';
 import type { HistoryItem, HistoryKind, HistoryView } from './types';
 
@@ -30,7 +30,7 @@ function BusinessCell({ item }: { item: AuditItem }) {
         #{item.seq} {item.action}
       </strong>{' '}
       <span className="audit-muted">{t('history.by', { actor: item.actor.id, role: item.actor.role })}</span>
-      <JsonDetails value={item.details} summary={t('search.showDetails')} />
+      {!isEmptyJson(item.details) && <JsonDetails value={item.details} summary={t('search.showDetails')} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api';
 import { Loading, ProblemView } from '../../components/States';
 import { formatDateTime, formatDuration, formatMinutes } from '../../format';
+import { formatDateTimeSeconds } from './shared';
 import type { ClockView, SlaTimelineView } from './types';
 
 interface Segment {
@@ -113,12 +114,12 @@ function Clock({ clock, asOf }: { clock: ClockView; asOf: number }) {
       <ul className="audit-segments">
         {segments.map((seg, i) => (
           <li key={i} className={`audit-seg-label-${seg.state}`}>
-            {t('sla.segmentRange', { state: t(`sla.segment.${seg.state}`), from: formatDateTime(seg.from), to: seg.open ? t('sla.now') : formatDateTime(seg.to) })} ({formatDuration(seg.to - seg.from)})
+            {t('sla.segmentRange', { state: t(`sla.segment.${seg.state}`), from: formatDateTimeSeconds(seg.from), to: seg.open ? t('sla.now') : formatDateTimeSeconds(seg.to) })} ({formatDuration(seg.to - seg.from)})
           </li>
         ))}
         {s.breachedAt && (
           <li className="audit-broken" data-testid="sla-breach-point">
-            {t('sla.breachPoint', { at: formatDateTime(s.breachedAt) })}
+            {t('sla.breachPoint', { at: formatDateTimeSeconds(s.breachedAt) })}
           </li>
         )}
       </ul>

@@ -35,6 +35,11 @@ export function formatTime(iso: string): string {
   return new Intl.DateTimeFormat(i18n.language || 'en', { timeStyle: 'medium' }).format(new Date(iso));
 }
 
+/** Date and time with seconds (clock periods often last seconds). */
+export function formatDateTimeSeconds(d: string | number): string {
+  return new Intl.DateTimeFormat(i18n.language || 'en', { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(d));
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** An ISO instant as the value of a datetime-local input, in the browser's time zone. */
@@ -62,9 +67,11 @@ export function ShortHash({ hash }: { hash: string | null | undefined }) {
   );
 }
 
+export const isEmptyJson = (value: unknown) => value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+
 /** A JSON value, folded away behind a summary. */
 export function JsonDetails({ value, summary }: { value: unknown; summary: string }) {
-  if (value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0)) return <span>—</span>;
+  if (isEmptyJson(value)) return <span>—</span>;
   return (
     <details className="audit-json">
       <summary>{summary}</summary>
@@ -286,10 +293,10 @@ export function ChainStatus({ stream }: { stream: string }) {
           )}
         </>
       )}
-      <p>
+      <p className="form-row">
         <button type="button" className="secondary" onClick={() => void verify.refetch()} disabled={verify.isFetching}>
           {t('chain.again')}
-        </button>{' '}
+        </button>
         <Link to={`/audit/verify?stream=${encodeURIComponent(stream)}`}>{t('search.verifyStream')}</Link>
       </p>
     </section>

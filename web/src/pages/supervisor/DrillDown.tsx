@@ -184,7 +184,7 @@ function ComplaintTable({ rows, showDay }: { rows: Row[]; showDay?: boolean }) {
             <td>{r.severity ?? '—'}</td>
             <td>{r.category ?? '—'}</td>
             <td>{r.queue ?? '—'}</td>
-            <td>{r.ownerId ?? t('team.unowned')}</td>
+            <td>{r.ownerId === undefined ? '—' : (r.ownerId ?? t('team.unowned'))}</td>
             <td>{formatDateTime(r.nextDueAt)}</td>
           </tr>
         ))}
