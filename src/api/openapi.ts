@@ -1,4 +1,5 @@
 /** OpenAPI 3.1 document generated from the same route declarations and zod schemas that validate requests. */
+import { SESSION_COOKIE } from '../services/sessions';
 import { z } from 'zod';
 import type { RouteSpec } from './route';
 import { describePermission } from './permissions';
@@ -75,8 +76,18 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
       description: 'Complaints under SLA as durable Temporal workflows. Errors are RFC 9457 application/problem+json.',
     },
     servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key>' } } },
-    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key> (integrations)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: 'Browser session from POST /auth/login or OIDC sign-in; writes also need the X-CSRF-Token header from the session (docs/security.md)',
+        },
+      },
+    },
+    security: [{ apiKey: [] }, { session: [] }],
     paths,
   };
 }

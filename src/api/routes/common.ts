@@ -15,7 +15,7 @@ export const problemSchema = z.object({
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid request (problem+json lists the failing field paths)',
-  401: 'missing or invalid API key',
+  401: 'missing or invalid API key or session',
   403: 'role or ownership does not allow this',
   404: 'not found',
   409: 'conflict with the current state (illegal transition, version conflict)',

@@ -2,7 +2,7 @@
  * The queue's data: every page of `GET /complaints` for the filters in the
  * URL (cursor paging, 100 a page), up to 1,000 rows, in the API's order (next
  * SLA due time first). Pages are shown as they arrive (the table grows while
- * the next page loads), and each keeps the time it arrived: the instant its
+ * the next page loads, and the next page is asked for as soon as one arrives), and each keeps the time it arrived: the instant its
  * rows' countdowns run from. Re-read every 3 s (react-query refetches every
  * loaded page in turn, following the new cursors).
  */
@@ -37,6 +37,49 @@ export function filtersFrom(params: URLSearchParams): QueueFilters {
 
 const rowCount = (data: InfiniteData<QueuePage> | undefined) => data?.pages.reduce((n, p) => n + p.items.length, 0) ?? 0;
 
+/** Which page: its cursor (none for the first) and its position. */
+interface PageParam {
+  cursor?: string;
+  index: number;
+}
+
+/**
+ * Pages asked for as soon as the previous one arrived, before React has
+ * rendered it: the table's rendering then overlaps the next request instead
+ * of delaying it. Taken once by the page's own query function; unused ones
+ * expire (a prefetched page older than this is read again).
+ */
+const PREFETCH_TTL_MS = 5000;
+const prefetched = new Map<string, { at: number; page: Promise<QueuePage> }>();
+
+function readPage(url: string, signal?: AbortSignal): Promise<QueuePage> {
+  return api.get<ComplaintList>(url, { signal }).then((page) => ({ ...page, asOf: Date.now() }));
+}
+
+function pageUrl(filters: QueueFilters, cursor: string | undefined): string {
+  return `/complaints${query({ ...filters, limit: PAGE_SIZE, cursor })}`;
+}
+
+const hasRoomAfter = (index: number) => (index + 1) * PAGE_SIZE < MAX_QUEUE_ROWS;
+
+async function loadPage(filters: QueueFilters, param: PageParam, signal: AbortSignal): Promise<QueuePage> {
+  const url = pageUrl(filters, param.cursor);
+  const now = Date.now();
+  for (const [k, v] of prefetched) if (now - v.at > PREFETCH_TTL_MS) prefetched.delete(k);
+  const early = prefetched.get(url);
+  prefetched.delete(url);
+  const page = await (early?.page ?? readPage(url, signal));
+  if (page.nextCursor && hasRoomAfter(param.index)) {
+    const next = pageUrl(filters, page.nextCursor);
+    if (!prefetched.has(next)) {
+      const p = readPage(next);
+      p.catch(() => prefetched.delete(next)); // a failed prefetch is read again by the query itself
+      prefetched.set(next, { at: Date.now(), page: p });
+    }
+  }
+  return page;
+}
+
 /**
  * The queue for `filters`, loading page after page until the API has no more
  * or 1,000 rows are in. `complete` turns true once that is so.
@@ -44,12 +87,9 @@ const rowCount = (data: InfiniteData<QueuePage> | undefined) => data?.pages.redu
 export function useQueue(filters: QueueFilters) {
   const q = useInfiniteQuery({
     queryKey: ['complaints', 'queue', filters],
-    queryFn: async ({ pageParam, signal }): Promise<QueuePage> => {
-      const page = await api.get<ComplaintList>(`/complaints${query({ ...filters, limit: PAGE_SIZE, cursor: pageParam })}`, { signal });
-      return { ...page, asOf: Date.now() };
-    },
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last, pages) => (last.nextCursor && pages.length * PAGE_SIZE < MAX_QUEUE_ROWS ? last.nextCursor : undefined),
+    queryFn: ({ pageParam, signal }) => loadPage(filters, pageParam, signal),
+    initialPageParam: { index: 0 } as PageParam,
+    getNextPageParam: (last, _pages, lastParam): PageParam | undefined => (last.nextCursor && hasRoomAfter(lastParam.index) ? { cursor: last.nextCursor, index: lastParam.index + 1 } : undefined),
     refetchInterval: QUEUE_REFRESH_MS,
   });
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isError, data } = q;
