@@ -45,7 +45,8 @@ export const listComplaintsQuery = z.strictObject({
   category: slug.optional(),
   breached: boolString.optional(),
   atRisk: boolString.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  // Up to 500: a queue screen of 1,000 open complaints loads in two requests.
+  limit: z.coerce.number().int().min(1).max(500).default(20),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'malformed cursor').optional(),
 });
 
@@ -137,9 +138,9 @@ export const complaintView = z.object({
 });
 
 /** One complaint for one caller: `GET /complaints/:id` and the replies of its actions. */
-export const complaintDetail = complaintView.extend({ actions: availableActionList });
+export const complaintDetail = complaintView.extend({ availableActions: availableActionList });
 
-/** List items carry no `actions`: judging every row would run the reducer per row (open a complaint for its actions). */
+/** List items carry no `availableActions`: judging every row would run the reducer per row (open a complaint for its actions). */
 export const complaintList = z.object({ items: z.array(complaintView), nextCursor: z.string().nullable() });
 
 // ---------------------------------------------------- calendars & policies

@@ -125,7 +125,7 @@ export function complaintDetailView(
   caller: Principal,
   extra?: Pick<z.infer<typeof complaintView>, 'improvementCycles'>,
 ): z.infer<typeof complaintDetail> {
-  return { ...complaintToView(s, now, extra), actions: complaintActions(s, caller, now) };
+  return { ...complaintToView(s, now, extra), availableActions: complaintActions(s, caller, now) };
 }
 
 /**

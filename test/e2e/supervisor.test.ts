@@ -157,7 +157,7 @@ describe('supervisor dashboard', () => {
       const view = page.waitForResponse((r) => pathOf(r.url()) === `/complaints/${target}` && r.ok());
       await page.getByTestId(`dash-reassign-${target}`).click();
       const detail = await (await view).json();
-      expect(detail.actions.map((a: { name: string }) => a.name)).toContain('transfer');
+      expect(detail.availableActions.map((a: { name: string }) => a.name)).toContain('transfer');
       const form = page.getByTestId(`dash-transfer-form-${target}`);
       await form.getByTestId('dash-transfer-to').fill('bob');
       const refused = page.waitForResponse((r) => r.url().endsWith(`/complaints/${target}/transfer`));

@@ -1,6 +1,6 @@
 /**
  * "The actions the caller may take now" on the real stack (API, Worker on the
- * Temporal dev server, FerretDB): what `GET /complaints/:id` (`actions`) and
+ * Temporal dev server, FerretDB): what `GET /complaints/:id` (`availableActions`) and
  * `GET /cycles/:id` (`availableActions`) list for each role, that a listed
  * action's path is accepted by a real POST, and that an unlisted one is
  * refused as the API refuses it (403, 409 or 422) with nothing changed.
@@ -60,7 +60,7 @@ describe('available actions in the complaint and cycle views', () => {
     const res = await get(`/complaints/${id}`, user);
     expect({ user, status: res.status }).toEqual({ user, status: 200 });
     expect(complaintDetail.safeParse(res.body).error).toBeUndefined();
-    return res.body.actions as Action[];
+    return res.body.availableActions as Action[];
   }
 
   /** Every unlisted command type, sent with a valid body, is refused (403/409/422) and the complaint's version does not move. */
@@ -89,7 +89,7 @@ describe('available actions in the complaint and cycle views', () => {
     expect(page.status).toBe(200);
     const item = (page.body.items as View[]).find((c) => c.id === id);
     expect(item).toBeDefined();
-    expect(item).not.toHaveProperty('actions');
+    expect(item).not.toHaveProperty('availableActions');
 
     // Unlisted: an agent's resolve of an unacknowledged complaint (409), an auditor's anything (403).
     await expectUnlistedRefused(id, 'alice', alice);
@@ -103,21 +103,21 @@ describe('available actions in the complaint and cycle views', () => {
     expect(acked.status).toBe(200);
     expect(acked.body).toMatchObject({ status: 'acknowledged', ownerId: 'alice' });
     expect(complaintDetail.safeParse(acked.body).error).toBeUndefined();
-    expect(names(acked.body.actions)).toEqual(['add_note', 'request_info', 'customer_replied', 'transfer', 'change_severity', 'resolve']);
-    expect(await complaintActions(id, 'alice')).toEqual(acked.body.actions);
+    expect(names(acked.body.availableActions)).toEqual(['add_note', 'request_info', 'customer_replied', 'transfer', 'change_severity', 'resolve']);
+    expect(await complaintActions(id, 'alice')).toEqual(acked.body.availableActions);
 
     // bob is outside his `assigned` scope now: the matrix, not only the reducer, keeps him out.
     expect((await get(`/complaints/${id}`, 'bob')).status).toBe(403);
     expect((await post(`/complaints/${id}/resolve`, 'bob', { summary: 'done' })).status).toBe(403);
     expect(names(await complaintActions(id, 'sam'))).toEqual(['add_note', 'request_info', 'customer_replied', 'transfer', 'change_severity', 'resolve', 'cancel']);
 
-    await expectUnlistedRefused(id, 'alice', acked.body.actions);
+    await expectUnlistedRefused(id, 'alice', acked.body.availableActions);
 
-    const resolve = (acked.body.actions as Action[]).find((a) => a.name === 'resolve')!;
+    const resolve = (acked.body.availableActions as Action[]).find((a) => a.name === 'resolve')!;
     const resolved = await post(resolve.path, 'alice', { summary: 'refunded' });
     expect(resolved.status).toBe(200);
     expect(resolved.body.status).toBe('resolved');
-    expect(names(resolved.body.actions)).toEqual(['add_note', 'reopen', 'close', 'record_csat']);
+    expect(names(resolved.body.availableActions)).toEqual(['add_note', 'reopen', 'close', 'record_csat']);
     const stored = await eventually(async () => {
       const doc = await stack.models.Complaint.findById(id, { status: 1 }).lean();
       return doc?.status === 'resolved' ? doc : null;
@@ -178,17 +178,17 @@ describe('available actions in the complaint and cycle views', () => {
     expect(names((await view('olivia')).actions)).toEqual(['record_measurements', 'add_action', 'complete_action', 'abandon']);
   });
 
-  it('documents the new fields in OpenAPI: actions on GET /complaints/{id} and its action replies, availableActions on GET /cycles/{id}', async () => {
+  it('documents availableActions in OpenAPI on GET /complaints/{id}, GET /cycles/{id} and their action replies, not on list items', async () => {
     const doc = (await stack.call('GET', '/openapi.json')).body as { paths: Record<string, Record<string, { responses: Record<string, any> }>> };
     const props = (path: string, method: string) => doc.paths[path]![method]!.responses['200'].content['application/json'].schema.properties as Record<string, any>;
     for (const [path, field] of [
-      ['/complaints/{id}', 'actions'],
+      ['/complaints/{id}', 'availableActions'],
       ['/cycles/{id}', 'availableActions'],
     ] as const) {
       expect(props(path, 'get')[field]).toMatchObject({ type: 'array', items: { type: 'object', properties: { name: expect.any(Object), method: expect.any(Object), path: expect.any(Object), permission: expect.any(Object) } } });
     }
-    expect(props('/complaints/{id}/acknowledge', 'post')).toHaveProperty('actions');
+    expect(props('/complaints/{id}/acknowledge', 'post')).toHaveProperty('availableActions');
     expect(props('/cycles/{id}/submit-gate', 'post')).toHaveProperty('availableActions');
-    expect(doc.paths['/complaints']!.get!.responses['200'].content['application/json'].schema.properties.items.items.properties).not.toHaveProperty('actions');
+    expect(doc.paths['/complaints']!.get!.responses['200'].content['application/json'].schema.properties.items.items.properties).not.toHaveProperty('availableActions');
   });
 });

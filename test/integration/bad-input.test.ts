@@ -217,7 +217,7 @@ const ENDPOINTS: Endpoint[] = [
     invalid: [
       badQuery('a non-numeric limit', '/complaints?limit=abc', 'query.limit'),
       badQuery('limit zero', '/complaints?limit=0', 'query.limit'),
-      badQuery('limit above 100', '/complaints?limit=101', 'query.limit'),
+      badQuery('limit above 500', '/complaints?limit=501', 'query.limit'),
       badQuery('a fractional limit', '/complaints?limit=2.5', 'query.limit'),
       badQuery('an unknown status', '/complaints?status=lost', 'query.status'),
       badQuery('a repeated status', '/complaints?status=open&status=closed', 'query.status'),

@@ -219,12 +219,12 @@ function useCauses(c: ComplaintDetail, needed: boolean): { code: string; label: 
 
 export function ActionPanel({ complaint }: { complaint: ComplaintDetail }) {
   const { t } = useTranslation('agent');
-  const causes = useCauses(complaint, complaint.actions.some((a) => a.name === 'resolve'));
+  const causes = useCauses(complaint, complaint.availableActions.some((a) => a.name === 'resolve'));
   const all = specs(t, complaint, causes);
-  if (complaint.actions.length === 0) return <p className="state state-empty" data-testid="no-actions">{t('actions.none')}</p>;
+  if (complaint.availableActions.length === 0) return <p className="state state-empty" data-testid="no-actions">{t('actions.none')}</p>;
   return (
     <ul className="complaint-actions" data-testid="complaint-actions">
-      {complaint.actions.map((a) => (
+      {complaint.availableActions.map((a) => (
         <li key={a.name}>
           <ActionForm complaint={complaint} action={a} spec={all[a.name as ActionName] ?? { fields: [], body: () => ({}) }} />
         </li>

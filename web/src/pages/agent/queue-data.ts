@@ -1,6 +1,6 @@
 /**
  * The queue's data: every page of `GET /complaints` for the filters in the
- * URL (cursor paging, 100 a page), up to 1,000 rows, in the API's order (next
+ * URL (cursor paging, 500 a page), up to 1,000 rows, in the API's order (next
  * SLA due time first). Pages are shown as they arrive (the table grows while
  * the next page loads, and the next page is asked for as soon as one arrives), and each keeps the time it arrived: the instant its
  * rows' countdowns run from. Re-read every 3 s (react-query refetches every
@@ -12,7 +12,7 @@ import { api, query } from '../../api';
 import type { ComplaintList, QueueFilters } from './types';
 
 export const MAX_QUEUE_ROWS = 1000;
-const PAGE_SIZE = 100;
+const PAGE_SIZE = 500;
 /** Polling period: the queue shows a change by anyone within this many ms (plus the time to read it). */
 export const QUEUE_REFRESH_MS = 3000;
 

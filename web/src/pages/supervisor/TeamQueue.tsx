@@ -126,7 +126,7 @@ function TransferPanel({ complaintId }: { complaintId: string }) {
   const [toAgentId, setToAgentId] = useState('');
   const [reason, setReason] = useState('');
   const [key, setKey] = useState(newIdempotencyKey);
-  const transfer = view.data?.actions.find((a) => a.name === 'transfer');
+  const transfer = view.data?.availableActions.find((a) => a.name === 'transfer');
   const mutation = useMutation({
     mutationFn: (body: { toAgentId: string; reason: string }) => api.post<ComplaintDetail>(transfer!.path, body, { idempotencyKey: key }),
     onSuccess: (detail) => {
