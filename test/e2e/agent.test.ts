@@ -242,6 +242,8 @@ describe('agent screens', () => {
     // The target is one business minute on a 24x7 calendar: breached at most a minute after intake.
     await queuePage.locator(`[data-testid="queue-row"][data-complaint-id="${ids.fast}"] [data-testid="sla-countdown"][data-level="breached"]`).waitFor({ timeout: 90_000 });
     await expect(fast.getAttribute('data-counting')).resolves.toBe('true');
+    // Breached from the instant the target is used up; the text shows a minus from the first whole second past it.
+    await fast.locator('.queue-clock-time', { hasText: /^-\d+:\d\d:\d\d$/ }).waitFor({ timeout: 5_000 });
     const before = (await fast.locator('.queue-clock-time').textContent())!;
     expect(before).toMatch(/^-\d+:\d\d:\d\d$/);
     // It ticks: the text changes within a few seconds without a reload.
