@@ -2,7 +2,7 @@
  * Who is signed in. The session lives in an HttpOnly cookie the page cannot
  * read; GET /auth/session tells us the user and hands out the CSRF token.
  */
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, startTransition, useCallback, useContext, useEffect, useState } from 'react';
 import { ApiError, api, onUnauthorized, setCsrfToken } from './api';
 
 export type Role = 'agent' | 'supervisor' | 'process_owner' | 'sponsor' | 'admin' | 'auditor' | 'intake';
@@ -39,7 +39,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const adopt = useCallback((info: SessionInfo | null) => {
     setCsrfToken(info?.csrfToken ?? null);
-    setUser(info?.user ?? null);
+    // A transition: the page that follows (loaded on demand) replaces the loading state as soon as
+    // its code is there, instead of after React's 300 ms hold on a freshly shown Suspense fallback.
+    startTransition(() => setUser(info?.user ?? null));
   }, []);
 
   const refresh = useCallback(async () => {
