@@ -60,7 +60,7 @@ function newestMtime(p: string): number {
  * The web app's inputs: its sources, page and build config, the API's src/ (the web app imports its
  * schemas, contracts and permission matrix; all of src/ is compared, a superset), and the lockfile.
  */
-const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'src', 'package-lock.json'].map((p) => path.join(ROOT, p));
+const WEB_INPUTS = ['web/src', 'web/index.html', 'web/vite.config.mts', 'web/tsconfig.json', 'src', 'package-lock.json'].map((p) => path.join(ROOT, p));
 const WEB_BUILT = path.join(ROOT, 'web/dist/index.html');
 
 /**

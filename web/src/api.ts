@@ -107,8 +107,30 @@ export function newIdempotencyKey(): string {
   return crypto.randomUUID();
 }
 
+/**
+ * GETs started before the page that needs them has mounted: the app's first
+ * page asks for its data alongside the session check instead of after it
+ * (routes.tsx). The page's own `api.get` of the same path within a few
+ * seconds takes the answer instead of asking again. A 401 here is quiet: a
+ * visitor who is not signed in is sent to sign-in by the session check.
+ */
+const EARLY_TTL_MS = 5000;
+const early = new Map<string, { at: number; answer: Promise<unknown> }>();
+
+export function getEarly(path: string): void {
+  const answer = request('GET', path, undefined, { quiet401: true });
+  answer.catch(() => undefined); // taken (and its error shown) by the page, or dropped
+  early.set(path, { at: Date.now(), answer });
+}
+
+function takeEarly<T>(path: string): Promise<T> | null {
+  const hit = early.get(path);
+  early.delete(path);
+  return hit && Date.now() - hit.at < EARLY_TTL_MS ? (hit.answer as Promise<T>) : null;
+}
+
 export const api = {
-  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts),
+  get: <T>(path: string, opts?: RequestOptions) => takeEarly<T>(path) ?? request<T>('GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
 };

@@ -6,6 +6,8 @@ import { Component, type ComponentType, type ErrorInfo, lazy, Suspense, type Rea
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { Loading, ProblemView } from './components/States';
+import { getEarly } from './api';
+import { firstQueuePageUrl } from './pages/agent/queue-data';
 import { homeOf, useSession } from './session';
 
 const RELOADED_FOR_CHUNK = 'ql.reloadedForChunk';
@@ -88,19 +90,26 @@ const loadNotFound = () => import('./pages/NotFound');
 const NotFound = page(loadNotFound);
 
 /**
- * The page of the address the app opened on starts downloading at once, alongside
- * the session check, instead of after it (one round trip less to the first data).
+ * The page of the address the app opened on starts downloading at once,
+ * alongside the session check, instead of after it (one round trip less to
+ * the first data); the queue and a cycle page also start their first data
+ * request then (api.ts getEarly).
  */
-const EARLY: [RegExp, () => Promise<unknown>][] = [
-  [/^\/app\/queue/, loadQueue],
+const EARLY: [RegExp, () => Promise<unknown>, ((match: RegExpExecArray) => string)?][] = [
+  [/^\/app\/queue\/?$/, loadQueue, () => firstQueuePageUrl(window.location.search)],
   [/^\/app\/complaints\//, loadComplaintPage],
   [/^\/app\/dashboard$/, loadDashboard],
-  [/^\/app\/cycles\/(?!new)[^/]+$/, loadCyclePage],
+  [/^\/app\/cycles\/(?!new$)([^/]+)$/, loadCyclePage, (m) => `/cycles/${encodeURIComponent(decodeURIComponent(m[1]!))}`],
   [/^\/app\/cycles$/, loadBoard],
   [/^\/app\/audit$/, loadAuditSearch],
 ];
-const early = EARLY.find(([pattern]) => pattern.test(window.location.pathname));
-if (early) void loadOnce(early[1]).catch(() => undefined);
+for (const [pattern, load, data] of EARLY) {
+  const match = pattern.exec(window.location.pathname);
+  if (!match) continue;
+  void loadOnce(load).catch(() => undefined);
+  if (data) getEarly(data(match));
+  break;
+}
 
 /** Signed-in pages; a signed-out visitor goes to sign-in and comes back after. */
 function RequireSession({ children }: { children: ReactNode }) {

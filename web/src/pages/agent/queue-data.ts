@@ -60,6 +60,9 @@ function pageUrl(filters: QueueFilters, cursor: string | undefined): string {
   return `/complaints${query({ ...filters, limit: PAGE_SIZE, cursor })}`;
 }
 
+/** The queue's first request for the address's search string (started early by routes.tsx). */
+export const firstQueuePageUrl = (search: string): string => pageUrl(filtersFrom(new URLSearchParams(search)), undefined);
+
 const hasRoomAfter = (index: number) => (index + 1) * PAGE_SIZE < MAX_QUEUE_ROWS;
 
 async function loadPage(filters: QueueFilters, param: PageParam, signal: AbortSignal): Promise<QueuePage> {

@@ -14,6 +14,17 @@ export default defineConfig({
   base: '/app/',
   // The API's own schemas and contracts (../src) are part of the bundle when imported.
   server: { fs: { allow: ['..'] }, proxy: { '^/(?!app)': 'http://127.0.0.1:8080' } },
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: false, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: false,
+    chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      // react-query marks its modules 'use client' (for server components); a browser bundle drops that directive by design.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
+  },
   oxc: { jsx: { runtime: 'automatic' } },
 });
