@@ -3,6 +3,7 @@
  * the web app imports the types from here.
  */
 import { z } from 'zod';
+import { ROLES } from '../domain/actors';
 import { PASSWORD_POLICY } from '../services/passwords';
 
 /** Any string may be tried (an unknown user is just a wrong sign-in); bounded so no one hashes megabytes. */
@@ -22,7 +23,7 @@ export const setPasswordBody = z.strictObject({ password: newPassword });
 
 export const passwordSet = z.object({ userId: z.string(), sessionsEnded: z.number().int().describe("the user's sessions ended by the change") });
 
-export const sessionUser = z.object({ id: z.string(), name: z.string(), role: z.string(), queues: z.array(z.string()) });
+export const sessionUser = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), queues: z.array(z.string()) });
 
 export const sessionView = z.object({
   user: sessionUser,

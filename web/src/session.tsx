@@ -3,22 +3,14 @@
  * read; GET /auth/session tells us the user and hands out the CSRF token.
  */
 import { createContext, type ReactNode, startTransition, useCallback, useContext, useEffect, useState } from 'react';
+import type { SessionView } from '../../src/api/auth-schemas';
+import type { Role } from '../../src/domain/actors';
 import { ApiError, api, onUnauthorized, setCsrfToken } from './api';
 
-export type Role = 'agent' | 'supervisor' | 'process_owner' | 'sponsor' | 'admin' | 'auditor' | 'intake';
-
-export interface SessionUser {
-  id: string;
-  name: string;
-  role: Role;
-  queues: string[];
-}
-
-export interface SessionInfo {
-  user: SessionUser;
-  csrfToken: string;
-  expiresAt: string;
-}
+export type { Role } from '../../src/domain/actors';
+/** What POST /auth/login and GET /auth/session answer (the API's own schema). */
+export type SessionInfo = SessionView;
+export type SessionUser = SessionView['user'];
 
 interface SessionState {
   /** undefined while the first check runs; null when signed out. */
