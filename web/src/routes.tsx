@@ -92,14 +92,21 @@ const NotFound = page(loadNotFound);
 /**
  * The page of the address the app opened on starts downloading at once,
  * alongside the session check, instead of after it (one round trip less to
- * the first data); the queue and a cycle page also start their first data
- * request then (api.ts getEarly).
+ * the first data); the queue and a cycle page also start their data requests
+ * then (api.ts getEarly).
  */
-const EARLY: [RegExp, () => Promise<unknown>, ((match: RegExpExecArray) => string)?][] = [
-  [/^\/app\/queue\/?$/, loadQueue, () => firstQueuePageUrl(window.location.search)],
+const EARLY: [RegExp, () => Promise<unknown>, ((match: RegExpExecArray) => string[])?][] = [
+  [/^\/app\/queue\/?$/, loadQueue, () => [firstQueuePageUrl(window.location.search)]],
   [/^\/app\/complaints\//, loadComplaintPage],
   [/^\/app\/dashboard$/, loadDashboard],
-  [/^\/app\/cycles\/(?!new$)([^/]+)$/, loadCyclePage, (m) => `/cycles/${encodeURIComponent(decodeURIComponent(m[1]!))}`],
+  [
+    /^\/app\/cycles\/(?!new$)([^/]+)$/,
+    loadCyclePage,
+    (m) => {
+      const cycle = `/cycles/${encodeURIComponent(decodeURIComponent(m[1]!))}`;
+      return [cycle, `${cycle}/report`];
+    },
+  ],
   [/^\/app\/cycles$/, loadBoard],
   [/^\/app\/audit$/, loadAuditSearch],
 ];
@@ -107,7 +114,7 @@ for (const [pattern, load, data] of EARLY) {
   const match = pattern.exec(window.location.pathname);
   if (!match) continue;
   void loadOnce(load).catch(() => undefined);
-  if (data) getEarly(data(match));
+  for (const path of data?.(match) ?? []) getEarly(path);
   break;
 }
 
