@@ -82,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   const { config, models, client, log } = deps;
   const app = express();
   app.disable('x-powered-by');
+  if (config.api.trustProxy > 0) app.set('trust proxy', config.api.trustProxy);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: no operator injection through the query
 
   app.use((req, res, next) => {

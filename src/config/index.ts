@@ -17,6 +17,7 @@ export const ENV_VARS = {
   apiPort: 'QL_API_PORT',
   apiHost: 'QL_API_HOST',
   publicUrl: 'QL_PUBLIC_URL',
+  trustProxy: 'QL_TRUST_PROXY',
   logLevel: 'QL_LOG_LEVEL',
   apiKeyPepper: 'QL_API_KEY_PEPPER',
   webhookUrls: 'QL_WEBHOOK_URLS',
@@ -96,6 +97,8 @@ export const configSchema = z.object({
     port: z.coerce.number().int().min(0).max(65535).default(8080),
     host: z.string().default('127.0.0.1'),
     publicUrl: z.url().optional(),
+    /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address (sign-in throttling, logs); 0: none. */
+    trustProxy: z.coerce.number().int().min(0).max(10).default(0),
     /** Per API key, per API process (token bucket). */
     rateLimit: z
       .object({
@@ -219,7 +222,7 @@ function fromEnv(env: Env) {
       workflowTaskTimeoutMs: v('temporalWorkflowTaskTimeoutMs'),
     },
     mongo: { uri: v('mongoUri') },
-    api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl'), rateLimit: { perMinute: v('rateLimitPerMinute'), burst: v('rateLimitBurst') } },
+    api: { port: v('apiPort'), host: v('apiHost'), publicUrl: v('publicUrl'), trustProxy: v('trustProxy'), rateLimit: { perMinute: v('rateLimitPerMinute'), burst: v('rateLimitBurst') } },
     logLevel: v('logLevel'),
     secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
     notifications: { webhookUrls: v('webhookUrls') },
@@ -255,6 +258,7 @@ const PATH_TO_ENV: Record<string, string> = {
   'api.port': ENV_VARS.apiPort,
   'api.host': ENV_VARS.apiHost,
   'api.publicUrl': ENV_VARS.publicUrl,
+  'api.trustProxy': ENV_VARS.trustProxy,
   logLevel: ENV_VARS.logLevel,
   'secrets.apiKeyPepper': ENV_VARS.apiKeyPepper,
   'secrets.webhookSecret': ENV_VARS.webhookSecret,
@@ -306,6 +310,7 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.apiPort]: String(config.api.port),
     [ENV_VARS.apiHost]: config.api.host,
     [ENV_VARS.publicUrl]: config.api.publicUrl,
+    [ENV_VARS.trustProxy]: String(config.api.trustProxy),
     [ENV_VARS.logLevel]: config.logLevel,
     [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
     [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,

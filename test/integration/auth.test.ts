@@ -39,8 +39,8 @@ afterAll(async () => {
 type Caller = (method: string, path: string, opts?: CallOptions) => Promise<CallResult>;
 
 /** A second API app over the stack's database and Temporal, with its own auth settings. */
-async function appWith(auth: Partial<Config['auth']>): Promise<Caller> {
-  const config: Config = { ...stack.config, auth: { ...stack.config.auth, ...auth } };
+async function appWith(auth: Partial<Config['auth']>, api: Partial<Config['api']> = {}): Promise<Caller> {
+  const config: Config = { ...stack.config, api: { ...stack.config.api, ...api }, auth: { ...stack.config.auth, ...auth } };
   const server = http.createServer(createApp({ config, models: stack.models, client: stack.client, log: pino({ level: 'silent' }) }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   servers.push(server);
@@ -341,6 +341,21 @@ describe('lockout and slow-down', () => {
     const res = await call('POST', '/auth/login', { body: { username: 'ada', password: demoPassword('ada') } });
     expectProblem(res as CallResult<Problem>, 429, 'SIGN_IN_THROTTLED');
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    await stack.models.Credential.updateMany({}, { $set: { failedAttempts: 0 } });
+  });
+
+  it('given one trusted proxy (QL_TRUST_PROXY=1), when one client behind it keeps guessing, then that client is throttled and another client behind the same proxy is not; without it the forwarded address is ignored', async () => {
+    const limits = { ipFailuresPerWindow: 2, lockout: { failures: 50, minutes: 1 } };
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
+    const proxied = await appWith(limits, { trustProxy: 1 });
+    for (const u of ['alice', 'bob']) expect((await proxied('POST', '/auth/login', { body: { username: u, password: 'guess-guess-guess' }, headers: from('203.0.113.7') })).status).toBe(401);
+    expectProblem((await proxied('POST', '/auth/login', { body: { username: 'ada', password: demoPassword('ada') }, headers: from('203.0.113.7') })) as CallResult<Problem>, 429, 'SIGN_IN_THROTTLED');
+    expect((await proxied('POST', '/auth/login', { body: { username: 'ada', password: demoPassword('ada') }, headers: from('203.0.113.8') })).status).toBe(200);
+
+    // Not trusted: every request counts for the proxy's own address, whatever the header claims.
+    const direct = await appWith(limits);
+    for (const [u, ip] of [['alice', '203.0.113.9'], ['bob', '203.0.113.10']]) expect((await direct('POST', '/auth/login', { body: { username: u, password: 'guess-guess-guess' }, headers: from(ip!) })).status).toBe(401);
+    expectProblem((await direct('POST', '/auth/login', { body: { username: 'ada', password: demoPassword('ada') }, headers: from('203.0.113.11') })) as CallResult<Problem>, 429, 'SIGN_IN_THROTTLED');
     await stack.models.Credential.updateMany({}, { $set: { failedAttempts: 0 } });
   });
 });

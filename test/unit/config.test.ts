@@ -66,12 +66,13 @@ describe('loadConfig', () => {
       QL_OIDC_ROLE_CLAIM: 'groups',
       QL_OIDC_ROLE_MAP: 'ql-agents=agent, ql-leads=supervisor',
       QL_OIDC_USER_ID_CLAIM: 'email',
+      QL_TRUST_PROXY: '1',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
       mongo: { uri: 'mongodb+srv://cluster0.example.net/qualityloop' },
       // The port string is coerced to a number.
-      api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com', rateLimit: { perMinute: 120, burst: 20 } },
+      api: { port: 9090, host: '0.0.0.0', publicUrl: 'https://quality.example.com', trustProxy: 1, rateLimit: { perMinute: 120, burst: 20 } },
       logLevel: 'debug',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       // Split on commas, trimmed, empty entries dropped.
@@ -103,7 +104,7 @@ describe('loadConfig', () => {
       // Recovery settings (docs/decisions.md): far below Temporal's 10 s defaults.
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'qualityloop', workflowTaskTimeoutMs: 3000 },
       mongo: { uri: 'mongodb://db.internal:27017/qualityloop' },
-      api: { port: 8080, host: '127.0.0.1', rateLimit: { perMinute: 600, burst: 100 } },
+      api: { port: 8080, host: '127.0.0.1', trustProxy: 0, rateLimit: { perMinute: 600, burst: 100 } },
       logLevel: 'info',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       notifications: { webhookUrls: [] },
@@ -138,7 +139,7 @@ describe('loadConfig', () => {
 
   it('given optional variables set to the empty string, when loading, then they count as unset and defaults apply', () => {
     const config = loadConfig({ ...REQUIRED, QL_API_PORT: '', QL_LOG_LEVEL: '', QL_TEMPORAL_ADDRESS: '', QL_WEBHOOK_URLS: '', QL_PUBLIC_URL: '' });
-    expect(config.api).toEqual({ port: 8080, host: '127.0.0.1', rateLimit: { perMinute: 600, burst: 100 } });
+    expect(config.api).toEqual({ port: 8080, host: '127.0.0.1', trustProxy: 0, rateLimit: { perMinute: 600, burst: 100 } });
     expect(config.logLevel).toBe('info');
     expect(config.temporal.address).toBe('127.0.0.1:7233');
     expect(config.notifications.webhookUrls).toEqual([]);
