@@ -14,11 +14,11 @@ const isoDate = z.iso.datetime();
 /** An instant with an explicit offset (`Z` or `+02:00`), so a bound never depends on the server's time zone. */
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
+/** One record's hash chain: `complaint:<id>`, `cycle:<id>`, `review:<id>` or `user:<id>`. */
+export const auditStream = z.string().regex(/^((complaint|cycle|user):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id>, review:<id> or user:<id>');
+
 const auditFilterFields = {
-  stream: z
-    .string()
-    .regex(/^((complaint|cycle):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id> or review:<id>')
-    .optional(),
+  stream: auditStream.optional(),
   entityType: z.enum(AUDIT_ENTITY_TYPES).optional(),
   entityId: idString.optional(),
   actor: idString.optional().describe('user id of the actor (`system` for the engine)'),

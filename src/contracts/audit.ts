@@ -17,3 +17,7 @@ export interface DigestResult {
   /** True when a digest for this cutoff (or a later one) already existed. */
   existing: boolean;
 }
+
+/** What the audit trail records events about (`entityType`; the stream is `<type>:<id>`). Users: password changes and sign-in provisioning. */
+export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle', 'review', 'user'] as const;
+export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

@@ -9,17 +9,18 @@
  */
 import type { Cursor, FilterQuery } from 'mongoose';
 import type { AuditEventDoc, Models } from '../db/models';
+import type { AuditEntityType } from '../contracts/audit';
 import type { Role } from '../domain/actors';
 import type { StoredAuditEvent } from '../domain/audit-export';
 import { encodeCursor, malformedCursor } from './cursor';
 
-export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle', 'review'] as const;
+export { AUDIT_ENTITY_TYPES } from '../contracts/audit';
 
 /** What a search or an export matches: every filter given must hold (the API's query schemas parse to this). */
 export interface AuditFilters {
   /** `complaint:<id>`, `cycle:<id>` or `review:<id>`. */
   stream?: string;
-  entityType?: (typeof AUDIT_ENTITY_TYPES)[number];
+  entityType?: AuditEntityType;
   entityId?: string;
   /** User id of the actor (`system` for the engine). */
   actor?: string;

@@ -380,7 +380,17 @@ describe('admin password resets and disabled users', () => {
     ]);
     expect(events[1]!.prevHash).toBe(events[0]!.hash);
     expect(JSON.stringify(events)).not.toMatch(/password-123|password-456|argon2/);
-    // The whole audit trail verifies with the account streams in it (the stream filter of /audit/verify knows only workflow streams).
+    // An auditor finds the account's stream like any other, and it verifies alone and within the whole trail.
+    const found = await stack.call('GET', `/audit/events?stream=user:${user}`, { key: stack.keys.auditor });
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((e: { action: string; entityType: string }) => [e.action, e.entityType])).toEqual([
+      ['user.password_set', 'user'],
+      ['user.password_set', 'user'],
+    ]);
+    const byType = await stack.call('GET', `/audit/events?entityType=user&entityId=${user}`, { key: stack.keys.auditor });
+    expect(byType.body.items).toHaveLength(2);
+    const one = await stack.call('POST', '/audit/verify', { key: stack.keys.auditor, body: { stream: `user:${user}` } });
+    expect({ status: one.status, ok: one.body.ok }).toEqual({ status: 200, ok: true });
     const verify = await stack.call('POST', '/audit/verify', { key: stack.keys.auditor, body: {} });
     expect({ status: verify.status, ok: verify.body.ok }).toEqual({ status: 200, ok: true });
   });

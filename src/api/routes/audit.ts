@@ -9,11 +9,11 @@ import { digestVerifier } from '../../services/audit-keys';
 import type { RouteDeps } from '../app';
 import { HttpProblem, problems } from '../problem';
 import { type RouteSpec, defineRoute } from '../route';
+import { auditStream } from '../audit-schemas';
 import { emptyQuery } from '../schemas';
 import { problemResponses } from './common';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 hash (64 lowercase hex digits)');
-export const auditStream = z.string().regex(/^((complaint|cycle):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id> or review:<id>');
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 export const verifyBody = z

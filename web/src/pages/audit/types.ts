@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import type { auditEventPage } from '../../../../src/api/audit-schemas';
 import type { historyView, slaTimelineView } from '../../../../src/api/history-schemas';
 import type { AuditIntegrityService, VerifyReport } from '../../../../src/services/audit-integrity';
-import type { AuditFilters } from '../../../../src/services/audit-search';
 
 export type AuditEventPage = z.infer<typeof auditEventPage>;
 export type AuditEventView = AuditEventPage['items'][number];
@@ -20,7 +19,7 @@ export type ChainBreak = NonNullable<VerifyReport['firstBreak']>;
 export type LatestDigest = NonNullable<Awaited<ReturnType<AuditIntegrityService['latestDigest']>>>;
 
 /** The entity types the search endpoint filters on (checked against the service's own type). */
-export const ENTITY_TYPES = ['complaint', 'cycle', 'review'] as const satisfies readonly NonNullable<AuditFilters['entityType']>[];
+export { AUDIT_ENTITY_TYPES as ENTITY_TYPES } from '../../../../src/contracts/audit';
 /** Entities with a history page (GET /complaints/:id/history, GET /cycles/:id/history). */
 export const HISTORY_KINDS = ['complaint', 'cycle'] as const;
 export type HistoryKind = (typeof HISTORY_KINDS)[number];
