@@ -390,15 +390,7 @@ function PolicyForm({ from, expectedVersion, calendars, onDone, onCancel }: { fr
           {t('policies.badJson', { message: jsonError })}
         </p>
       )}
-      <div className="form-row">
-        <button type="submit" disabled={save.isPending} data-testid="admin-policy-save">
-          {t('policies.saveVersion', { v: expectedVersion + 1 })}
-        </button>
-        <button type="button" className="secondary" onClick={onCancel}>
-          {t('common:action.cancel')}
-        </button>
-      </div>
-      {err ? <ProblemView error={err} title={err instanceof ApiError && err.status === 409 ? t('policies.conflict') : undefined} /> : null}
+      <SaveVersion testId="admin-policy-save" pending={save.isPending} nextVersion={expectedVersion + 1} error={err} onCancel={onCancel} />
     </form>
   );
 }
@@ -456,15 +448,25 @@ function CalendarForm({ from, expectedVersion, onDone, onCancel }: { from: Calen
       <Field label={t('policies.holidaysHint')} error={err} field="holidays">
         {(id, d) => <textarea id={id} rows={4} value={f.holidays} onChange={(e) => setF({ ...f, holidays: e.target.value })} aria-describedby={d} />}
       </Field>
+      <SaveVersion testId="admin-calendar-save" pending={save.isPending} nextVersion={expectedVersion + 1} error={err} onCancel={onCancel} />
+    </form>
+  );
+}
+
+/** The end of a version editor: save as the next version, cancel, and the API's answer (a 409 means someone saved first). */
+function SaveVersion({ testId, pending, nextVersion, error, onCancel }: { testId: string; pending: boolean; nextVersion: number; error: unknown; onCancel: () => void }) {
+  const { t } = useTranslation('admin');
+  return (
+    <>
       <div className="form-row">
-        <button type="submit" disabled={save.isPending} data-testid="admin-calendar-save">
-          {t('policies.saveVersion', { v: expectedVersion + 1 })}
+        <button type="submit" disabled={pending} data-testid={testId}>
+          {t('policies.saveVersion', { v: nextVersion })}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>
           {t('common:action.cancel')}
         </button>
       </div>
-      {err ? <ProblemView error={err} title={err instanceof ApiError && err.status === 409 ? t('policies.conflict') : undefined} /> : null}
-    </form>
+      {error ? <ProblemView error={error} title={error instanceof ApiError && error.status === 409 ? t('policies.conflict') : undefined} /> : null}
+    </>
   );
 }

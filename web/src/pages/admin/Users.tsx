@@ -169,17 +169,7 @@ function CreateUser() {
       <div className="form-row">
         {field('id', t('users.id'), { required: true, autoComplete: 'off' })}
         {field('name', t('users.name'), { required: true })}
-        <label htmlFor={`${id}-role`}>
-          {t('users.role')}
-          <select id={`${id}-role`} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })} data-testid="admin-new-role">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`common:role.${r}`)}
-              </option>
-            ))}
-          </select>
-          <FieldErrors error={create.error} field="role" />
-        </label>
+        <RoleSelect id={`${id}-role`} value={form.role} onChange={(role) => setForm({ ...form, role })} testId="admin-new-role" error={create.error} />
         {field('queues', t('users.queuesHint'))}
         {field('password', t('users.password'), { type: 'password', autoComplete: 'new-password' })}
         <button type="submit" disabled={create.isPending} data-testid="admin-new-submit">
@@ -194,6 +184,23 @@ function CreateUser() {
       )}
       {create.error ? <ProblemView error={create.error} /> : null}
     </form>
+  );
+}
+
+function RoleSelect({ id, value, onChange, testId, error }: { id: string; value: string; onChange: (role: string) => void; testId: string; error: unknown }) {
+  const { t } = useTranslation('admin');
+  return (
+    <label htmlFor={id}>
+      {t('users.role')}
+      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`common:role.${r}`)}
+          </option>
+        ))}
+      </select>
+      <FieldErrors error={error} field="role" />
+    </label>
   );
 }
 
@@ -222,16 +229,7 @@ function EditUser({ user }: { user: UserView }) {
           <input id={`${id}-name`} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
           <FieldErrors error={save.error} field="name" />
         </label>
-        <label htmlFor={`${id}-role`}>
-          {t('users.role')}
-          <select id={`${id}-role`} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })} data-testid="admin-edit-role">
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`common:role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect id={`${id}-role`} value={form.role} onChange={(role) => setForm({ ...form, role })} testId="admin-edit-role" error={save.error} />
         <label htmlFor={`${id}-queues`}>
           {t('users.queuesHint')}
           <input id={`${id}-queues`} value={form.queues} onChange={(e) => setForm({ ...form, queues: e.target.value })} data-testid="admin-edit-queues" />
