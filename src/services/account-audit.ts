@@ -1,7 +1,8 @@
 /**
- * Audit events of account administration done outside workflows (a password
- * set or reset by an admin, sessions ended, a user provisioned by an OIDC
- * sign-in): one hash-chained stream per user, `user:<id>`, in the same
+ * Audit events of account administration done outside workflows (a user
+ * created or changed by an admin, a password set or reset, an API key issued
+ * or revoked, a user provisioned by an OIDC sign-in): one hash-chained stream
+ * per user, `user:<id>`, in the same
  * `audit_events` collection and chain format as the workflow streams
  * (src/domain/audit-chain.ts), so search, export, verification and the signed
  * digests cover them. Never a password or a hash in the data.

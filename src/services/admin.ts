@@ -8,9 +8,8 @@
 import { createHash } from 'node:crypto';
 import { type ApiKeyDoc, type Models, type UserDoc, insertIfAbsent } from '../db/models';
 import { DEFAULT_QUEUE } from '../domain/access';
-import type { Role } from '../domain/actors';
 import { DomainError, ErrorCode } from '../domain/errors';
-import type { Actor } from '../domain/actors';
+import { type Actor, type Role, SYSTEM_ACTOR } from '../domain/actors';
 import { appendAccountEvent } from './account-audit';
 import { hashApiKey, issueApiKey } from './api-keys';
 import { passwordProblem, setPassword } from './passwords';
@@ -106,6 +105,11 @@ function issueRequestId(actorId: string, userId: string, idempotencyKey: string)
   return createHash('sha256').update(`qualityloop/api-key-issue/v1\n${actorId}\n${userId}\n${idempotencyKey}`).digest('hex');
 }
 
+/** What an account's audit events record of it: the fields an admin changes (never a password or a key). */
+function accountFields(u: { name: string; role: string; queues: string[]; disabledAt: Date | null }) {
+  return { name: u.name, role: u.role, queues: u.queues, disabled: u.disabledAt !== null };
+}
+
 export function createAdminService({ models, pepper, onAuthChange }: AdminServiceDeps) {
   async function findUser(id: string): Promise<UserRecord> {
     const doc = await models.User.findById(id).lean<UserLean>();
@@ -134,9 +138,11 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     const doc = { _id: input.id, name: input.name, role: input.role, queues: input.queues, createdAt: new Date(), updatedAt: null, disabledAt: null };
     const { inserted } = await insertIfAbsent(models.User, [doc]);
     if (inserted === 0) throw new DomainError(ErrorCode.ALREADY_EXISTS, `user ${input.id} already exists`);
+    const by = actor ?? SYSTEM_ACTOR;
+    await appendAccountEvent(models, { userId: input.id, action: 'user.created', actor: by, after: accountFields(doc) });
     if (input.password !== undefined) {
       await setPassword(models, input.id, input.password);
-      await appendAccountEvent(models, { userId: input.id, action: 'user.password_set', actor: actor ?? { id: 'system', role: 'system' }, details: { reason: 'created' } });
+      await appendAccountEvent(models, { userId: input.id, action: 'user.password_set', actor: by, details: { reason: 'created' } });
     }
     return toUser(doc);
   }
@@ -160,9 +166,9 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
    * a repeated request changes nothing (not even `updatedAt`), and disabling
    * twice keeps the first `disabledAt`.
    */
-  async function updateUser(actorId: string, id: string, input: { name: string; role: Role; queues: string[]; disabled: boolean }): Promise<UserRecord> {
+  async function updateUser(actor: Actor, id: string, input: { name: string; role: Role; queues: string[]; disabled: boolean }): Promise<UserRecord> {
     const current = await findUser(id);
-    const refused = selfLockout(actorId, id, input);
+    const refused = selfLockout(actor.id, id, input);
     if (refused) throw new DomainError(ErrorCode.SELF_LOCKOUT, refused);
     const disabledAt = input.disabled ? (current.disabledAt ?? new Date()) : null;
     const changed =
@@ -170,6 +176,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     if (!changed) return current;
     const next = { name: input.name, role: input.role, queues: input.queues, disabledAt, updatedAt: new Date() };
     await models.User.updateOne({ _id: id }, { $set: next });
+    await appendAccountEvent(models, { userId: id, action: 'user.updated', actor, before: accountFields(current), after: accountFields(next) });
     // A disabled user is signed out everywhere (sessions also check the user on every request).
     if (disabledAt) await models.Session.deleteMany({ userId: id });
     // Role, queues and the disabled state are part of the cached authentication result.
@@ -184,7 +191,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
    * only once (if that response was lost, revoke the key and issue another).
    */
   async function issueKey(
-    actorId: string,
+    actor: Actor,
     userId: string,
     input: { label?: string; expiresInDays: number },
     idempotencyKey?: string,
@@ -192,7 +199,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     const user = await findUser(userId);
     if (user.disabledAt) throw new DomainError(ErrorCode.USER_DISABLED, `user ${userId} is disabled; enable the user before issuing keys`);
     const label = input.label ?? null;
-    const requestId = idempotencyKey ? issueRequestId(actorId, userId, idempotencyKey) : null;
+    const requestId = idempotencyKey ? issueRequestId(actor.id, userId, idempotencyKey) : null;
     if (requestId) {
       const earlier = await models.ApiKey.findOne({ issueRequestId: requestId }).lean<KeyLean>();
       if (earlier) {
@@ -211,6 +218,7 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
     const { key } = await issueApiKey(models, pepper, userId, { expiresAt, label, issueRequestId: requestId });
     const stored = await models.ApiKey.findById(hashApiKey(pepper, key)).lean<KeyLean>();
     if (!stored) throw new Error(`api key for ${userId} not found right after it was stored`);
+    await appendAccountEvent(models, { userId, action: 'user.key_issued', actor, details: { keyId: stored.keyId, label, expiresAt: expiresAt.toISOString() } });
     return { created: true, key, record: toKey(stored) };
   }
 
@@ -222,12 +230,13 @@ export function createAdminService({ models, pepper, onAuthChange }: AdminServic
   }
 
   /** Idempotent: a key revoked earlier keeps its first `revokedAt`. */
-  async function revokeKey(keyId: string): Promise<KeyRecord> {
+  async function revokeKey(actor: Actor, keyId: string): Promise<KeyRecord> {
     const doc = await models.ApiKey.findOne({ keyId }).lean<KeyLean>();
     if (!doc) throw new DomainError(ErrorCode.NOT_FOUND, `key ${keyId} does not exist`);
     if (!doc.revokedAt) {
-      // Conditional on `revokedAt: null` so a concurrent revoke cannot move the first timestamp.
-      await models.ApiKey.updateOne({ _id: doc._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
+      // Conditional on `revokedAt: null` so a concurrent revoke cannot move the first timestamp (nor be audited twice).
+      const { modifiedCount } = await models.ApiKey.updateOne({ _id: doc._id, revokedAt: null }, { $set: { revokedAt: new Date() } });
+      if (modifiedCount === 1) await appendAccountEvent(models, { userId: doc.userId, action: 'user.key_revoked', actor, details: { keyId } });
     }
     onAuthChange();
     const after = await models.ApiKey.findById(doc._id).lean<KeyLean>();

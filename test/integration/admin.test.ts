@@ -185,6 +185,36 @@ describe('admin: users and API keys', () => {
     expect((await useKey(key)).status).toBe(200);
   });
 
+  it('given an account an admin creates, changes, disables and gives a key that is then revoked, then its audit stream records each change once, attributed to the admin, chained, without the key, and retries add nothing', async () => {
+    const id = await createUser('agent', { queues: ['general'] });
+    const issued = await issueKey(id, { label: 'crm' });
+    const change = { name: 'Renamed agent', role: 'supervisor', queues: ['general', 'billing'], disabled: false };
+    for (let i = 0; i < 2; i++) expect((await asAdmin('PUT', `/admin/users/${id}`, { body: change })).status).toBe(200);
+    expect((await asAdmin('PUT', `/admin/users/${id}`, { body: { ...change, disabled: true } })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await asAdmin('POST', `/admin/keys/${issued.keyId}/revoke`)).status).toBe(200);
+
+    const events = await stack.models.AuditEvent.find({ stream: `user:${id}` }).sort({ seq: 1 }).lean();
+    expect(events.map((e) => [e.seq, e.action, e.actor?.id, e.actor?.role])).toEqual([
+      [1, 'user.created', 'ada', 'admin'],
+      [2, 'user.key_issued', 'ada', 'admin'],
+      [3, 'user.updated', 'ada', 'admin'],
+      [4, 'user.updated', 'ada', 'admin'],
+      [5, 'user.key_revoked', 'ada', 'admin'],
+    ]);
+    expect(events[0]!.after).toEqual({ name: 'Test agent', role: 'agent', queues: ['general'], disabled: false });
+    expect(events[1]!.details).toEqual({ keyId: issued.keyId, label: 'crm', expiresAt: issued.expiresAt });
+    expect([events[2]!.before, events[2]!.after]).toEqual([
+      { name: 'Test agent', role: 'agent', queues: ['general'], disabled: false },
+      { name: 'Renamed agent', role: 'supervisor', queues: ['general', 'billing'], disabled: false },
+    ]);
+    expect((events[3]!.after as View).disabled).toBe(true);
+    expect(events[4]!.details).toEqual({ keyId: issued.keyId });
+    for (let i = 1; i < events.length; i++) expect(events[i]!.prevHash).toBe(events[i - 1]!.hash);
+    expect(JSON.stringify(events)).not.toContain(issued.key);
+    const verify = await stack.call('POST', '/audit/verify', { key: stack.keys.auditor, body: { stream: `user:${id}` } });
+    expect({ status: verify.status, ok: verify.body.ok }).toEqual({ status: 200, ok: true });
+  });
+
   it('given a user with a key in use, when an admin changes their role and queues, then the new role applies to their very next request', async () => {
     const id = await createUser('agent');
     const { key } = await issueKey(id);

@@ -375,20 +375,22 @@ describe('admin password resets and disabled users', () => {
 
     const events = await stack.models.AuditEvent.find({ stream: `user:${user}` }).sort({ seq: 1 }).lean();
     expect(events.map((e) => [e.action, e.actor?.id, (e.details as any).reason])).toEqual([
+      ['user.created', 'ada', undefined],
       ['user.password_set', 'ada', 'created'],
       ['user.password_set', 'ada', 'reset'],
     ]);
-    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(events[2]!.prevHash).toBe(events[1]!.hash);
     expect(JSON.stringify(events)).not.toMatch(/password-123|password-456|argon2/);
     // An auditor finds the account's stream like any other, and it verifies alone and within the whole trail.
     const found = await stack.call('GET', `/audit/events?stream=user:${user}`, { key: stack.keys.auditor });
     expect(found.status).toBe(200);
     expect(found.body.items.map((e: { action: string; entityType: string }) => [e.action, e.entityType])).toEqual([
+      ['user.created', 'user'],
       ['user.password_set', 'user'],
       ['user.password_set', 'user'],
     ]);
     const byType = await stack.call('GET', `/audit/events?entityType=user&entityId=${user}`, { key: stack.keys.auditor });
-    expect(byType.body.items).toHaveLength(2);
+    expect(byType.body.items).toHaveLength(3);
     const one = await stack.call('POST', '/audit/verify', { key: stack.keys.auditor, body: { stream: `user:${user}` } });
     expect({ status: one.status, ok: one.body.ok }).toEqual({ status: 200, ok: true });
     const verify = await stack.call('POST', '/audit/verify', { key: stack.keys.auditor, body: {} });

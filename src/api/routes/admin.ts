@@ -87,7 +87,7 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       params: userIdParams,
       body: updateUserBody,
       responses: { 200: { description: 'the updated user', schema: userView }, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503) },
-      handler: async ({ params, body, user }) => ({ status: 200, body: toUserView(await admin.updateUser(user.id, params.id, body)) }),
+      handler: async ({ params, body, user }) => ({ status: 200, body: toUserView(await admin.updateUser({ id: user.id, role: user.role }, params.id, body)) }),
     }),
     defineRoute({
       ...common,
@@ -116,7 +116,7 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: async ({ params, body, user, req }) => {
         const idempotencyKey = readIdempotencyKey(req.header('idempotency-key'));
-        const { key, record } = await admin.issueKey(user.id, params.id, body, idempotencyKey);
+        const { key, record } = await admin.issueKey({ id: user.id, role: user.role }, params.id, body, idempotencyKey);
         const issued: z.infer<typeof issuedKey> = {
           keyId: record.keyId,
           userId: record.userId,
@@ -150,7 +150,7 @@ export function adminRoutes(deps: RouteDeps): RouteSpec[] {
       params: keyIdParams,
       body: emptyBody,
       responses: { 200: { description: 'the revoked key', schema: keyView }, ...problemResponses(400, 401, 403, 404, 413, 415, 503) },
-      handler: async ({ params }) => ({ status: 200, body: toKeyView(await admin.revokeKey(params.keyId), Date.now()) }),
+      handler: async ({ params, user }) => ({ status: 200, body: toKeyView(await admin.revokeKey({ id: user.id, role: user.role }, params.keyId), Date.now()) }),
     }),
   ];
 }
