@@ -108,29 +108,34 @@ export function newIdempotencyKey(): string {
 }
 
 /**
- * GETs started before the page that needs them has mounted: the app's first
- * page asks for its data alongside the session check instead of after it
- * (routes.tsx). The page's own `api.get` of the same path within a few
- * seconds takes the answer instead of asking again. A 401 here is quiet: a
- * visitor who is not signed in is sent to sign-in by the session check.
+ * GETs started before the code that needs them asks: the app's first page
+ * asks for its data alongside the session check (routes.tsx), and the queue
+ * asks for its next page while it draws the one that came (queue-data.ts).
+ * The first `api.get` of the same path within a few seconds takes the answer
+ * instead of asking again; an early request that failed is sent again by
+ * that call, with its own options (so a 401 then ends the session as usual).
  */
 const EARLY_TTL_MS = 5000;
 const early = new Map<string, { at: number; answer: Promise<unknown> }>();
 
 export function getEarly(path: string): void {
+  const now = Date.now();
+  for (const [p, hit] of early) if (now - hit.at >= EARLY_TTL_MS) early.delete(p);
+  if (early.has(path)) return; // already on its way
   const answer = request('GET', path, undefined, { quiet401: true });
-  answer.catch(() => undefined); // taken (and its error shown) by the page, or dropped
-  early.set(path, { at: Date.now(), answer });
+  answer.catch(() => undefined); // handled by the call that takes it, or dropped
+  early.set(path, { at: now, answer });
 }
 
-function takeEarly<T>(path: string): Promise<T> | null {
+function takeEarly<T>(path: string, opts?: RequestOptions): Promise<T> | null {
   const hit = early.get(path);
   early.delete(path);
-  return hit && Date.now() - hit.at < EARLY_TTL_MS ? (hit.answer as Promise<T>) : null;
+  if (!hit || Date.now() - hit.at >= EARLY_TTL_MS) return null;
+  return (hit.answer as Promise<T>).catch(() => request<T>('GET', path, undefined, opts));
 }
 
 export const api = {
-  get: <T>(path: string, opts?: RequestOptions) => takeEarly<T>(path) ?? request<T>('GET', path, undefined, opts),
+  get: <T>(path: string, opts?: RequestOptions) => takeEarly<T>(path, opts) ?? request<T>('GET', path, undefined, opts),
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, body ?? {}, opts),
   put: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('PUT', path, body ?? {}, opts),
 };

@@ -8,7 +8,7 @@
  */
 import { type InfiniteData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { api, query } from '../../api';
+import { api, getEarly, query } from '../../api';
 import type { ComplaintList, QueueFilters } from './types';
 
 export const MAX_QUEUE_ROWS = 1000;
@@ -43,15 +43,6 @@ interface PageParam {
   index: number;
 }
 
-/**
- * Pages asked for as soon as the previous one arrived, before React has
- * rendered it: the table's rendering then overlaps the next request instead
- * of delaying it. Taken once by the page's own query function; unused ones
- * expire (a prefetched page older than this is read again).
- */
-const PREFETCH_TTL_MS = 5000;
-const prefetched = new Map<string, { at: number; page: Promise<QueuePage> }>();
-
 function readPage(url: string, signal?: AbortSignal): Promise<QueuePage> {
   return api.get<ComplaintList>(url, { signal }).then((page) => ({ ...page, asOf: Date.now() }));
 }
@@ -66,20 +57,9 @@ export const firstQueuePageUrl = (search: string): string => pageUrl(filtersFrom
 const hasRoomAfter = (index: number) => (index + 1) * PAGE_SIZE < MAX_QUEUE_ROWS;
 
 async function loadPage(filters: QueueFilters, param: PageParam, signal: AbortSignal): Promise<QueuePage> {
-  const url = pageUrl(filters, param.cursor);
-  const now = Date.now();
-  for (const [k, v] of prefetched) if (now - v.at > PREFETCH_TTL_MS) prefetched.delete(k);
-  const early = prefetched.get(url);
-  prefetched.delete(url);
-  const page = await (early?.page ?? readPage(url, signal));
-  if (page.nextCursor && hasRoomAfter(param.index)) {
-    const next = pageUrl(filters, page.nextCursor);
-    if (!prefetched.has(next)) {
-      const p = readPage(next);
-      p.catch(() => prefetched.delete(next)); // a failed prefetch is read again by the query itself
-      prefetched.set(next, { at: Date.now(), page: p });
-    }
-  }
+  const page = await readPage(pageUrl(filters, param.cursor), signal);
+  // The next page is asked for now, before React has drawn this one: drawing then overlaps the request.
+  if (page.nextCursor && hasRoomAfter(param.index)) getEarly(pageUrl(filters, page.nextCursor));
   return page;
 }
 
