@@ -8,6 +8,8 @@
 import { type Models, insertIfAbsent } from '../src/db/models';
 import { type NotificationDeps, createNotificationDelivery } from './notifications';
 import { recordAuditAndOutbox, writeReadModel } from './records';
+import { recordCustomerMessages } from './customer-mail';
+import { recordFollowUps } from '../src/services/follow-ups';
 import type { BusinessCalendar } from '../src/domain/calendar';
 import { type ComplaintState, type Transition, slaStatus } from '../src/domain/complaint';
 import { type Channel, SEVERITIES, type Severity, type SlaPolicySnapshot, type SlaPolicyVersion, selectPolicy } from '../src/domain/sla-policy';
@@ -19,6 +21,8 @@ import { type ComplaintFact, complaintFact } from '../src/domain/kpi';
 export interface ComplaintActivityDeps extends NotificationDeps {
   models: Models;
 }
+
+export { type CustomerMailConfig } from './customer-mail';
 
 export const complaintStream = (complaintId: string) => `complaint:${complaintId}`;
 
@@ -43,12 +47,15 @@ export function createComplaintActivities(deps: ComplaintActivityDeps) {
     const stream = complaintStream(state.complaintId);
 
     const { outboxIds } = await recordAuditAndOutbox(models, { entityType: 'complaint', entityId: state.complaintId, stream }, transitions);
+    // Customer email (when the worker has mail configured) and follow-up tasks: keyed like the outbox, so retries add nothing.
+    const emailIds = deps.customerMail ? await recordCustomerMessages(models, deps.customerMail, state, transitions) : [];
+    await recordFollowUps(models, state, transitions);
     // Frozen at intake and never changed: stored once, with the first transition.
     if (state.sla && transitions.some((t) => t.version === 1)) {
       await insertIfAbsent(models.ComplaintPolicies, [{ _id: state.complaintId, policiesJson: JSON.stringify(state.sla.policies) }]);
     }
     await writeComplaintReadModel(state);
-    return { outboxIds };
+    return { outboxIds: [...outboxIds, ...emailIds] };
   }
 
   async function writeComplaintReadModel(state: ComplaintState): Promise<void> {

@@ -6,6 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import type { Models } from '../src/db/models';
+import type { CustomerMailConfig } from './customer-mail';
 
 export interface NotificationDeps {
   models: Models;
@@ -13,6 +14,8 @@ export interface NotificationDeps {
   webhookSecret: string;
   /** Per-attempt HTTP timeout for webhook delivery. */
   webhookTimeoutMs?: number;
+  /** Customer email: link signing, public URL and SMTP. Absent: no customer messages are recorded (tests of other concerns, benchmarks). */
+  customerMail?: CustomerMailConfig;
 }
 
 export function createNotificationDelivery(deps: NotificationDeps) {

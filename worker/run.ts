@@ -86,6 +86,7 @@ export async function createWorker(opts: {
       models,
       webhookUrls: config.notifications.webhookUrls,
       webhookSecret: config.secrets.webhookSecret,
+      customerMail: config,
       signer: digestSigner(config),
     }),
     ...opts.extra,

@@ -77,6 +77,12 @@ const STATUS_OF_CODE: Record<string, number> = {
   [ErrorCode.USER_DISABLED]: 409,
   [ErrorCode.SELF_LOCKOUT]: 422,
   [ErrorCode.KEY_ALREADY_ISSUED]: 409,
+  [ErrorCode.LINK_INVALID]: 401,
+  [ErrorCode.LINK_EXPIRED]: 410,
+  [ErrorCode.LINK_REVOKED]: 410,
+  [ErrorCode.SURVEY_CLOSED]: 409,
+  [ErrorCode.RESPONSE_COMPLETE]: 409,
+  [ErrorCode.FOLLOW_UP_DONE]: 409,
 };
 
 const TITLE_OF_STATUS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 422: 'Unprocessable Content' };

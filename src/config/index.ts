@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { ROLES } from '../domain/actors';
 
@@ -44,6 +45,12 @@ export const ENV_VARS = {
   oidcRoleClaim: 'QL_OIDC_ROLE_CLAIM',
   oidcRoleMap: 'QL_OIDC_ROLE_MAP',
   oidcUserIdClaim: 'QL_OIDC_USER_ID_CLAIM',
+  smtpUrl: 'QL_SMTP_URL',
+  mailFrom: 'QL_MAIL_FROM',
+  linkSecret: 'QL_LINK_SECRET',
+  linkTtlDays: 'QL_LINK_TTL_DAYS',
+  linkRatePerMinute: 'QL_LINK_RATE_LIMIT_PER_MINUTE',
+  linkAddressRatePerMinute: 'QL_LINK_ADDRESS_RATE_LIMIT_PER_MINUTE',
 } as const;
 
 const csvUrls = z
@@ -127,6 +134,28 @@ export const configSchema = z.object({
   notifications: z.object({
     webhookUrls: csvUrls,
   }),
+  /** Customer email (src/mail): off while `smtpUrl` is unset (messages stay pending in the outbox with that reason). */
+  mail: z
+    .object({
+      /** `smtp://user:pass@host:port` or `smtps://...` (nodemailer's connection URL). */
+      smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
+      /** The From: of customer messages. */
+      from: z.string().min(3).max(200).default('qualityloop <no-reply@qualityloop.local>'),
+    })
+    .default({ from: 'qualityloop <no-reply@qualityloop.local>' }),
+  /** Customer links (src/domain/customer-link.ts): signed, expiring, revocable. */
+  customers: z
+    .object({
+      /** HMAC key of link tokens; derived from the webhook secret when unset (docs/voice.md). */
+      linkSecret: secret.optional(),
+      /** How long a link sent in a message stays valid. */
+      linkTtlDays: z.coerce.number().positive().max(366).default(30),
+      /** Requests one link may make per minute (all its endpoints together). */
+      linkRatePerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
+      /** Link requests one client address may make per minute (all links together). */
+      addressRatePerMinute: z.coerce.number().int().min(1).max(100_000).default(300),
+    })
+    .default({ linkTtlDays: 30, linkRatePerMinute: 30, addressRatePerMinute: 300 }),
   /** The quality loop's schedule (src/services/quality-loop-schedule.ts). */
   loop: z
     .object({
@@ -226,6 +255,8 @@ function fromEnv(env: Env) {
     logLevel: v('logLevel'),
     secrets: { apiKeyPepper: v('apiKeyPepper'), webhookSecret: v('webhookSecret') },
     notifications: { webhookUrls: v('webhookUrls') },
+    mail: { smtpUrl: v('smtpUrl'), from: v('mailFrom') },
+    customers: { linkSecret: v('linkSecret'), linkTtlDays: v('linkTtlDays'), linkRatePerMinute: v('linkRatePerMinute'), addressRatePerMinute: v('linkAddressRatePerMinute') },
     worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows'), stickyQueueTimeoutMs: v('workerStickyQueueTimeoutMs') },
     audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
     loop: { triggerIntervalMinutes: v('loopTriggerIntervalMinutes'), triggerOffsetMinutes: v('loopTriggerOffsetMinutes') },
@@ -263,6 +294,12 @@ const PATH_TO_ENV: Record<string, string> = {
   'secrets.apiKeyPepper': ENV_VARS.apiKeyPepper,
   'secrets.webhookSecret': ENV_VARS.webhookSecret,
   'notifications.webhookUrls': ENV_VARS.webhookUrls,
+  'mail.smtpUrl': ENV_VARS.smtpUrl,
+  'mail.from': ENV_VARS.mailFrom,
+  'customers.linkSecret': ENV_VARS.linkSecret,
+  'customers.linkTtlDays': ENV_VARS.linkTtlDays,
+  'customers.linkRatePerMinute': ENV_VARS.linkRatePerMinute,
+  'customers.addressRatePerMinute': ENV_VARS.linkAddressRatePerMinute,
   'worker.maxCachedWorkflows': ENV_VARS.workerMaxCachedWorkflows,
   'worker.stickyQueueTimeoutMs': ENV_VARS.workerStickyQueueTimeoutMs,
   'api.rateLimit.perMinute': ENV_VARS.rateLimitPerMinute,
@@ -315,6 +352,12 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.apiKeyPepper]: config.secrets.apiKeyPepper,
     [ENV_VARS.webhookSecret]: config.secrets.webhookSecret,
     [ENV_VARS.webhookUrls]: config.notifications.webhookUrls.join(','),
+    [ENV_VARS.smtpUrl]: config.mail.smtpUrl,
+    [ENV_VARS.mailFrom]: config.mail.from,
+    [ENV_VARS.linkSecret]: config.customers.linkSecret,
+    [ENV_VARS.linkTtlDays]: String(config.customers.linkTtlDays),
+    [ENV_VARS.linkRatePerMinute]: String(config.customers.linkRatePerMinute),
+    [ENV_VARS.linkAddressRatePerMinute]: String(config.customers.addressRatePerMinute),
     [ENV_VARS.workerMaxCachedWorkflows]: config.worker.maxCachedWorkflows?.toString(),
     [ENV_VARS.workerStickyQueueTimeoutMs]: String(config.worker.stickyQueueTimeoutMs),
     [ENV_VARS.rateLimitPerMinute]: String(config.api.rateLimit.perMinute),
@@ -338,4 +381,14 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.oidcUserIdClaim]: config.auth.oidc.userIdClaim,
   };
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+/** The key that signs customer links: QL_LINK_SECRET, else one derived from the webhook secret (so no deployment needs a new secret). */
+export function linkSecretOf(config: Pick<Config, 'customers' | 'secrets'>): string {
+  return config.customers.linkSecret ?? createHmac('sha256', config.secrets.webhookSecret).update('qualityloop customer links v1').digest('hex');
+}
+
+/** The base URL of links in customer messages: QL_PUBLIC_URL, else the API's own address. */
+export function publicBaseUrl(config: Pick<Config, 'api'>): string {
+  return (config.api.publicUrl ?? `http://${config.api.host === '0.0.0.0' ? '127.0.0.1' : config.api.host}:${config.api.port}`).replace(/\/+$/, '');
 }

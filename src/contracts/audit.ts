@@ -19,5 +19,5 @@ export interface DigestResult {
 }
 
 /** What the audit trail records events about (`entityType`; the stream is `<type>:<id>`). Users: password changes and sign-in provisioning. */
-export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle', 'review', 'user'] as const;
+export const AUDIT_ENTITY_TYPES = ['complaint', 'cycle', 'review', 'user', 'customer', 'follow_up', 'survey'] as const;
 export type AuditEntityType = (typeof AUDIT_ENTITY_TYPES)[number];

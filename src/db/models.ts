@@ -176,10 +176,16 @@ const outboxSchema = new Schema(
   {
     _id: { type: String, required: true },
     type: { type: String, required: true },
-    /** Exactly one of complaintId / cycleId / reviewId is set. */
+    /**
+     * `webhook` (default): POSTed to every configured webhook. `email`: one customer message,
+     * sent over SMTP to the customer's current contact (data: kind, language, link claims).
+     */
+    channel: { type: String, enum: ['webhook', 'email'], default: 'webhook' },
+    /** Exactly one of complaintId / cycleId / reviewId / campaignId is set. */
     complaintId: { type: String, default: null },
     cycleId: { type: String, default: null },
     reviewId: { type: String, default: null },
+    campaignId: { type: String, default: null },
     recipients: { userIds: [String], roles: [String] },
     data: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
@@ -192,6 +198,7 @@ const outboxSchema = new Schema(
   { ...opts, collection: 'outbox' },
 );
 outboxSchema.index({ status: 1, createdAt: 1 });
+outboxSchema.index({ campaignId: 1 });
 outboxSchema.index({ complaintId: 1 });
 outboxSchema.index({ cycleId: 1 });
 
@@ -563,6 +570,164 @@ const qualityReviewSchema = new Schema(
 qualityReviewSchema.index({ areaId: 1, createdAt: -1, _id: -1 });
 qualityReviewSchema.index({ createdAt: -1, _id: -1 });
 
+
+// ------------------------------------------------------------ voice of the customer
+
+/** A customer's contact (src/domain/customer.ts): personal data lives here only, so it can be erased. */
+const customerSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    email: { type: String, default: null },
+    name: { type: String, default: null },
+    language: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    erasedAt: { type: Date, default: null },
+    erasedBy: { type: String, default: null },
+  },
+  { ...opts, collection: 'customers' },
+);
+
+/** A customer link record (src/domain/customer-link.ts): what a token's signature cannot say, revocation. */
+const customerLinkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    subject: { type: String, enum: ['complaint', 'invitation'], required: true },
+    subjectId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    revokedAt: { type: Date, default: null },
+    revokedBy: { type: String, default: null },
+  },
+  { ...opts, collection: 'customer_links' },
+);
+customerLinkSchema.index({ subjectId: 1 });
+
+/** A follow-up task: a supervisor callback opened by a low CSAT with reason codes. `_id` = `fu_<complaintId>_<version>`. */
+const followUpSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, enum: ['callback'], required: true },
+    complaintId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    areaId: { type: String, default: null },
+    rating: { type: Number, required: true },
+    reasons: { type: [String], default: [] },
+    status: { type: String, enum: ['open', 'done'], required: true },
+    createdAt: { type: Date, required: true },
+    completedAt: { type: Date, default: null },
+    completedBy: { type: String, default: null },
+    outcome: { type: String, default: null },
+  },
+  { ...opts, collection: 'follow_ups' },
+);
+followUpSchema.index({ status: 1 });
+followUpSchema.index({ complaintId: 1 });
+
+/** One version of a survey definition (src/domain/survey.ts). `_id` = `${surveyId}:${version}`. */
+const surveyDefinitionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    surveyId: { type: String, required: true },
+    version: { type: Number, required: true },
+    kind: { type: String, required: true },
+    title: { type: String, required: true },
+    definitionJson: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+  },
+  { ...opts, collection: 'survey_definitions' },
+);
+surveyDefinitionSchema.index({ surveyId: 1 });
+
+/** A survey campaign; its lifecycle runs in `surveyCampaignWorkflow` (send, remind once, close, compute). */
+const surveyCampaignSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    surveyId: { type: String, required: true },
+    surveyVersion: { type: Number, required: true },
+    kind: { type: String, required: true },
+    title: { type: String, required: true },
+    areaId: { type: String, default: null },
+    audienceJson: { type: String, required: true },
+    startsAt: { type: Date, required: true },
+    remindAt: { type: Date, default: null },
+    endsAt: { type: Date, required: true },
+    status: { type: String, enum: ['scheduled', 'open', 'closed'], required: true },
+    createdAt: { type: Date, required: true },
+    createdBy: { type: String, required: true },
+    requestHash: { type: String, default: null },
+    openedAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+    invited: { type: Number, default: 0 },
+    reminded: { type: Number, default: 0 },
+  },
+  { ...opts, collection: 'survey_campaigns' },
+);
+surveyCampaignSchema.index({ status: 1 });
+
+/** One customer invited to one campaign. `_id` = `inv_` + hash(campaignId, customerId): a customer is invited once. */
+const surveyInvitationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    complaintId: { type: String, default: null },
+    linkId: { type: String, required: true },
+    language: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    sentAt: { type: Date, default: null },
+    remindedAt: { type: Date, default: null },
+  },
+  { ...opts, collection: 'survey_invitations' },
+);
+surveyInvitationSchema.index({ campaignId: 1 });
+
+/** The one response of an invitation (`_id` = invitation id): partial answers are saved, `complete` freezes it. */
+const surveyResponseSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    answersJson: { type: String, required: true },
+    complete: { type: Boolean, required: true },
+    updatedAt: { type: Date, required: true },
+    completedAt: { type: Date, default: null },
+  },
+  { ...opts, collection: 'survey_responses' },
+);
+surveyResponseSchema.index({ campaignId: 1 });
+
+/** What one completed survey response contributes to the KPIs (src/domain/survey-facts.ts). `_id` = response id. */
+const surveyFactSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    campaignId: { type: String, required: true },
+    areaId: { type: String, required: true },
+    /** Completion day, YYYY-MM-DD in the area's zone. */
+    day: { type: String, required: true },
+    kind: { type: String, required: true },
+    csat: { type: Number, default: null },
+    nps: { type: Number, default: null },
+    /** Per SERVQUAL dimension, this respondent's mean gap (P − E); null for other kinds. */
+    servqualGaps: { type: Schema.Types.Mixed, default: null },
+    recordedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'survey_facts' },
+);
+surveyFactSchema.index({ areaId: 1, day: 1 });
+
+/** A campaign's results as computed when it closed (`_id` = campaign id). */
+const surveyResultSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    resultsJson: { type: String, required: true },
+    computedAt: { type: Date, required: true },
+  },
+  { ...opts, collection: 'survey_results' },
+);
+
 export type ComplaintDoc = InferSchemaType<typeof complaintSchema>;
 
 /**
@@ -596,6 +761,15 @@ export type ImprovementTriggerDoc = InferSchemaType<typeof improvementTriggerSch
 export type TriggerStatusDoc = InferSchemaType<typeof triggerStatusSchema>;
 export type QualityReviewDoc = InferSchemaType<typeof qualityReviewSchema>;
 export type TriggerEventDoc = InferSchemaType<typeof triggerEventSchema>;
+export type CustomerDoc = InferSchemaType<typeof customerSchema>;
+export type CustomerLinkDoc = InferSchemaType<typeof customerLinkSchema>;
+export type FollowUpDoc = InferSchemaType<typeof followUpSchema>;
+export type SurveyDefinitionDoc = InferSchemaType<typeof surveyDefinitionSchema>;
+export type SurveyCampaignDoc = InferSchemaType<typeof surveyCampaignSchema>;
+export type SurveyInvitationDoc = InferSchemaType<typeof surveyInvitationSchema>;
+export type SurveyResponseDoc = InferSchemaType<typeof surveyResponseSchema>;
+export type SurveyResultDoc = InferSchemaType<typeof surveyResultSchema>;
+export type SurveyFactDoc = InferSchemaType<typeof surveyFactSchema>;
 
 export interface Models {
   connection: Connection;
@@ -624,6 +798,15 @@ export interface Models {
   TriggerStatus: Model<TriggerStatusDoc>;
   QualityReview: Model<QualityReviewDoc>;
   TriggerEvent: Model<TriggerEventDoc>;
+  Customer: Model<CustomerDoc>;
+  CustomerLink: Model<CustomerLinkDoc>;
+  FollowUp: Model<FollowUpDoc>;
+  SurveyDefinition: Model<SurveyDefinitionDoc>;
+  SurveyCampaign: Model<SurveyCampaignDoc>;
+  SurveyInvitation: Model<SurveyInvitationDoc>;
+  SurveyResponse: Model<SurveyResponseDoc>;
+  SurveyResult: Model<SurveyResultDoc>;
+  SurveyFact: Model<SurveyFactDoc>;
 }
 
 /**
@@ -664,6 +847,15 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     TriggerStatus: connection.model('TriggerStatus', triggerStatusSchema),
     QualityReview: connection.model('QualityReview', qualityReviewSchema),
     TriggerEvent: connection.model('TriggerEvent', triggerEventSchema),
+    Customer: connection.model('Customer', customerSchema),
+    CustomerLink: connection.model('CustomerLink', customerLinkSchema),
+    FollowUp: connection.model('FollowUp', followUpSchema),
+    SurveyDefinition: connection.model('SurveyDefinition', surveyDefinitionSchema),
+    SurveyCampaign: connection.model('SurveyCampaign', surveyCampaignSchema),
+    SurveyInvitation: connection.model('SurveyInvitation', surveyInvitationSchema),
+    SurveyResponse: connection.model('SurveyResponse', surveyResponseSchema),
+    SurveyResult: connection.model('SurveyResult', surveyResultSchema),
+    SurveyFact: connection.model('SurveyFact', surveyFactSchema),
   };
   for (const model of Object.values(models)) {
     if (model === connection) continue;

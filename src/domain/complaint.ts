@@ -51,9 +51,16 @@ const MINUTE = 60_000;
 /** Used when no SLA policy matches: the complaint still closes and may still be reopened. */
 export const DEFAULT_WINDOWS = { reopenWindowMinutes: 7 * 24 * 60, confirmationWindowMinutes: 3 * 24 * 60 } as const;
 
+/**
+ * The customer as the workflow knows them: an id. Their contact (email, name,
+ * language) lives in the `customers` collection (src/domain/customer.ts) so it
+ * can be erased; complaints registered before that kept name and email here.
+ */
 export interface Customer {
   id: string;
+  /** Legacy: complaints registered before contacts moved to `customers`. */
   name?: string;
+  /** Legacy, as `name`. */
   email?: string;
 }
 
@@ -125,7 +132,12 @@ export interface ComplaintState {
   cancellation: { reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string; by: string } | null;
   reopenCount: number;
   notes: Note[];
-  csat: { rating: number; comment?: string; at: number; recordedBy: string } | null;
+  /**
+   * The customer's rating (1-5), with reason codes on a low one (src/domain/customer.ts) and an
+   * NPS score (0-10) where the policy asks for it. `recordedBy` is the customer id when they
+   * rated through their link (actor role `customer`), else the agent who typed it in.
+   */
+  csat: { rating: number; comment?: string; reasons?: string[]; nps?: number; at: number; recordedBy: string } | null;
   csatRequestedAt: number | null;
   windows: { reopenWindowMinutes: number; confirmationWindowMinutes: number };
   sla: SlaState | null;
@@ -144,9 +156,9 @@ export type ComplaintCommand =
   | { type: 'change_severity'; severity: Severity; reason: string }
   | { type: 'resolve'; summary: string; cause?: string; tags?: string[] }
   | { type: 'reopen'; reason: string }
-  | { type: 'close'; rating?: number; comment?: string }
+  | { type: 'close'; rating?: number; comment?: string; reasons?: string[]; nps?: number }
   | { type: 'cancel'; reason: 'duplicate' | 'withdrawn'; note?: string; duplicateOf?: string }
-  | { type: 'record_csat'; rating: number; comment?: string };
+  | { type: 'record_csat'; rating: number; comment?: string; reasons?: string[]; nps?: number };
 
 export type CommandType = ComplaintCommand['type'];
 

@@ -55,6 +55,18 @@ export const ErrorCode = {
   SELF_LOCKOUT: 'SELF_LOCKOUT',
   /** The same key request was already answered with a key (shown once); `details.keyId` names it. */
   KEY_ALREADY_ISSUED: 'KEY_ALREADY_ISSUED',
+  /** A customer link that is malformed, forged or altered (its signature does not match). */
+  LINK_INVALID: 'LINK_INVALID',
+  /** A customer link past its expiry. */
+  LINK_EXPIRED: 'LINK_EXPIRED',
+  /** A customer link revoked by staff (or superseded). */
+  LINK_REVOKED: 'LINK_REVOKED',
+  /** A survey campaign that is not open (not started yet, or closed). */
+  SURVEY_CLOSED: 'SURVEY_CLOSED',
+  /** A survey response already submitted as complete: it cannot change. */
+  RESPONSE_COMPLETE: 'RESPONSE_COMPLETE',
+  /** A follow-up task already completed. */
+  FOLLOW_UP_DONE: 'FOLLOW_UP_DONE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

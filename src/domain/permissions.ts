@@ -44,6 +44,12 @@ export const PERMISSIONS = {
   'trigger.write': { describe: 'change improvement triggers', roles: { process_owner: 'all', admin: 'all' } },
   'review.read': { describe: 'read quality reviews and export them', roles: { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' } },
   'review.act': { describe: 'record decisions and sign quality reviews (the review decides whom)', roles: { supervisor: 'all', process_owner: 'all', sponsor: 'all' } },
+  'customer.link': { describe: "issue and revoke a complaint's customer link (to hand it over another way)", roles: { agent: 'assigned', supervisor: 'all' } },
+  'customer.manage': { describe: "read a customer's contact and erase it on request", roles: { admin: 'all' } },
+  'followup.read': { describe: 'read follow-up tasks (callbacks after a low satisfaction rating)', roles: { supervisor: 'all', admin: 'all', auditor: 'all' } },
+  'followup.act': { describe: 'complete follow-up tasks', roles: { supervisor: 'all' } },
+  'survey.read': { describe: 'read survey definitions, campaigns and results', roles: { process_owner: 'all', sponsor: 'all', supervisor: 'all', admin: 'all', auditor: 'all' } },
+  'survey.write': { describe: 'define surveys (new versions) and run campaigns', roles: { process_owner: 'all', admin: 'all' } },
 } as const satisfies Record<string, { describe: string; roles: Partial<Record<Role, Scope>> }>;
 
 export type Permission = keyof typeof PERMISSIONS;
