@@ -26,6 +26,7 @@ import { createComplaintActivities } from '../activities/complaint';
 import type { Actor } from '../src/domain/actors';
 import { type ComplaintCommand, type ComplaintState, type Transition, applyCommand, fireDueTimers, isFinished, openComplaint } from '../src/domain/complaint';
 import { startOfLocalDay } from '../src/domain/calendar';
+import { LOW_CSAT_MAX } from '../src/domain/customer';
 import { addDays, dayInZone, daysBetween } from '../src/domain/kpi';
 import type { ServiceAreaDefinition } from '../src/domain/service-area';
 import type { Channel, Severity } from '../src/domain/sla-policy';
@@ -305,7 +306,9 @@ async function historicalComplaint(
   step(skewed(rnd, 6 * 60));
   const rated = rnd() < 0.7;
   const rating = Math.max(1, Math.min(5, Math.round(c.story.csatMean[c.shifted] + (rnd() + rnd() - 1) * 1.6)));
-  apply(rated ? { type: 'close', rating } : { type: 'close' }, responsible());
+  // A low rating names why (the domain requires it); fixed, so the random sequence, and every other figure, stays as it was.
+  const reasons = rating <= LOW_CSAT_MAX ? { reasons: ['not_resolved'] } : {};
+  apply(rated ? { type: 'close', rating, ...reasons } : { type: 'close' }, responsible());
   if (!isFinished(state)) throw new Error(`demo complaint ${c.id} did not close (status ${state.status})`);
   return { state, transitions };
 }

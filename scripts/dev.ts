@@ -1,6 +1,7 @@
 /**
  * `npm run dev`: the whole system on the embedded default, one command.
  * Temporal dev server (SQLite file + Web UI) + FerretDB (on PostgreSQL) +
+ * a local mail catcher (scripts/mail-catcher.ts: customer emails land there) +
  * worker + API serving the web app (built here when its sources changed),
  * with demo calendar, SLA policies, users, service areas,
  * triggers and thirteen weeks of complaint history seeded; the triggers are
@@ -19,6 +20,7 @@ import { connectDatabase } from '../src/db/models';
 import { DEMO_PASSWORDS, DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { seedDemoHistory } from './demo-history';
 import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
+import { startMailCatcher } from './mail-catcher';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'data');
@@ -160,6 +162,8 @@ async function main(): Promise<void> {
   });
   stoppers.push(() => temporal.stop());
   recordTemporalDb();
+  const mail = await devMail();
+  if (mail.stop) stoppers.push(mail.stop);
 
   const secrets = devSecrets();
   const apiPort = port('QL_DEV_API_PORT', 8080);
@@ -180,6 +184,8 @@ async function main(): Promise<void> {
     // Digests every 5 minutes in development, so GET /audit/digests/latest soon has one.
     [ENV_VARS.auditDigestIntervalMinutes]: process.env[ENV_VARS.auditDigestIntervalMinutes] ?? '5',
     [ENV_VARS.logLevel]: process.env[ENV_VARS.logLevel] ?? 'info',
+    // Customer emails go to the local catcher (or to the relay in QL_SMTP_URL, when set).
+    [ENV_VARS.smtpUrl]: mail.smtpUrl,
   };
   const config = loadConfig(env);
   const models = await connectDatabase(config.mongo.uri);
@@ -207,6 +213,7 @@ async function main(): Promise<void> {
   const people = DEMO_PASSWORDS.map((p) => ({ ...p, role: DEMO_USERS.find((u) => u.id === p.userId)!.role }));
   console.log(`
   Web app          http://127.0.0.1:${apiPort}/app/   (${webStatus})
+  ${mail.line}
 
 Sign in with (user / password):
 ${people.map((p) => `  ${p.role.padEnd(13)} ${p.userId.padEnd(8)} ${p.password}`).join('\n')}
@@ -225,7 +232,7 @@ ${DEMO_USERS.map((u) => `  ${u.role.padEnd(13)} ${u.id.padEnd(8)} ${u.key}`).joi
 Try:
   curl -s -X POST http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${DEMO_USERS.find((u) => u.role === 'intake')!.key}' \\
     -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\
-    -d '{"customer":{"id":"cust-1"},"channel":"email","category":"billing","severity":"P2","description":"Charged twice"}'
+    -d '{"customer":{"id":"cust-1","email":"cust-1@example.com","language":"en"},"channel":"email","category":"billing","severity":"P2","description":"Charged twice"}'
   curl -s http://127.0.0.1:${apiPort}/complaints -H 'Authorization: Bearer ${key}'
   curl -s http://127.0.0.1:${apiPort}/cycles -H 'Authorization: Bearer ${ownerKey}'
   curl -s 'http://127.0.0.1:${apiPort}/cycles/<id>/report?format=markdown' -H 'Authorization: Bearer ${ownerKey}'
@@ -240,6 +247,23 @@ The quality loop on ${history.complaints} demo complaints (${history.from} to ${
   curl -s http://127.0.0.1:${apiPort}/reviews -H 'Authorization: Bearer ${ownerKey}'
 
 Ctrl-C stops everything.`);
+}
+
+/**
+ * Where customer emails go in development: a local mail catcher (SMTP on QL_DEV_SMTP_PORT, default
+ * 1025; its page on QL_DEV_MAIL_PORT, default 8025; free ports when those are taken), unless
+ * QL_SMTP_URL names a relay, which is then used as is.
+ */
+async function devMail(): Promise<{ smtpUrl: string; line: string; stop?: () => Promise<void> }> {
+  const relay = process.env[ENV_VARS.smtpUrl];
+  if (relay) return { smtpUrl: relay, line: `Mail             sent through ${relay.replace(/\/\/[^@/]*@/, '//***@')} (QL_SMTP_URL)` };
+  const ports = { smtpPort: port('QL_DEV_SMTP_PORT', 1025), httpPort: port('QL_DEV_MAIL_PORT', 8025) };
+  const catcher = await startMailCatcher(ports).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    console.warn(`[dev] port ${ports.smtpPort} or ${ports.httpPort} is taken: the mail catcher uses free ports`);
+    return startMailCatcher();
+  });
+  return { smtpUrl: catcher.smtpUrl, line: `Mail (caught): ${catcher.webUrl}   (customer emails with their links; SMTP ${catcher.smtpUrl})`, stop: catcher.stop };
 }
 
 /**

@@ -26,11 +26,16 @@ import { auditSearchRoutes } from './routes/audit-search';
 import { catalogRoutes } from './routes/catalog';
 import { complaintRoutes } from './routes/complaints';
 import { cycleRoutes } from './routes/cycles';
+import { followUpRoutes } from './routes/follow-ups';
+import { customerLinkRoutes } from './routes/customer-link';
+import { customerRoutes } from './routes/customers';
 import { healthRoutes } from './routes/health';
 import { historyRoutes } from './routes/history';
 import { analyticsRoutes } from './routes/analytics';
 import { reviewRoutes } from './routes/reviews';
 import { serviceAreaRoutes } from './routes/service-areas';
+import { surveyLinkRoutes } from './routes/survey-link';
+import { surveyRoutes } from './routes/surveys';
 import { triggerRoutes } from './routes/triggers';
 import { webAppRouter } from './web-app';
 
@@ -68,6 +73,11 @@ export function buildRoutes(deps: RouteDeps): RouteSpec[] {
     ...analyticsRoutes(deps),
     ...triggerRoutes(deps),
     ...reviewRoutes(deps),
+    ...followUpRoutes(deps.models),
+    ...customerLinkRoutes(deps),
+    ...customerRoutes(deps),
+    ...surveyRoutes(deps),
+    ...surveyLinkRoutes(deps),
   ];
 }
 

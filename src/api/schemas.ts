@@ -9,6 +9,7 @@ import { ALWAYS_OPEN, WEEKDAYS, calendarProblems } from '../domain/calendar';
 import { MAX_RESOLUTION_TAGS, MAX_TAG_LENGTH, STATUSES } from '../domain/complaint';
 import { CHANNELS, ESCALATION_ACTIONS, SEVERITIES, policyProblems } from '../domain/sla-policy';
 import { ROLES } from '../domain/actors';
+import { CSAT_REASON_CODES, LANGUAGES } from '../domain/customer';
 import { availableActionList } from '../contracts/actions';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -29,6 +30,7 @@ export const createComplaintBody = z.strictObject({
     id: idString,
     name: text(200).optional(),
     email: z.email().max(254).optional(),
+    language: z.enum(LANGUAGES).optional().describe('the language of messages and pages for this customer (kept with their contact, not in the complaint)'),
   }),
   channel,
   category: slug,
@@ -51,6 +53,13 @@ export const listComplaintsQuery = z.strictObject({
 });
 
 const rating = z.number().int().min(1).max(5);
+/** Why a customer rated low (required for a rating of 2 or less and only then: the domain checks, answering 422 with the field). */
+const csatReasons = z
+  .array(z.enum(CSAT_REASON_CODES))
+  .max(CSAT_REASON_CODES.length)
+  .refine((codes) => new Set(codes).size === codes.length, 'reason codes must be distinct')
+  .describe('reason codes, required with a rating of 2 or less and refused otherwise (422)');
+const npsScore = z.number().int().min(0).max(10).describe("NPS 0-10, accepted only when the complaint's SLA policy asks for it (askNps; else 422)");
 
 /** Body of `POST /complaints/:id/<action>`, one per agent action. */
 export const actionBodies = {
@@ -71,9 +80,9 @@ export const actionBodies = {
       .describe('free labels'),
   }),
   reopen: z.strictObject({ reason: text(1000) }),
-  close: z.strictObject({ rating: rating.optional(), comment: text(2000).optional() }),
+  close: z.strictObject({ rating: rating.optional(), comment: text(2000).optional(), reasons: csatReasons.optional(), nps: npsScore.optional() }),
   cancel: z.strictObject({ reason: z.enum(['duplicate', 'withdrawn']), note: text(1000).optional(), duplicateOf: idString.optional() }),
-  record_csat: z.strictObject({ rating, comment: text(2000).optional() }),
+  record_csat: z.strictObject({ rating, comment: text(2000).optional(), reasons: csatReasons.optional(), nps: npsScore.optional() }),
 } as const;
 
 const isoDate = z.iso.datetime();
@@ -138,7 +147,14 @@ export const complaintView = z.object({
 });
 
 /** One complaint for one caller: `GET /complaints/:id` and the replies of its actions. */
-export const complaintDetail = complaintView.extend({ availableActions: availableActionList });
+export const complaintDetail = complaintView.extend({
+  availableActions: availableActionList,
+  customerContact: z
+    .object({ name: z.string().nullable(), email: z.string().nullable(), language: z.enum(LANGUAGES), erased: z.boolean() })
+    .nullable()
+    .optional()
+    .describe("GET /complaints/:id only: the customer's contact (null: none given; name and email null once erased)"),
+});
 
 /** List items carry no `availableActions`: judging every row would run the reducer per row (open a complaint for its actions). */
 export const complaintList = z.object({ items: z.array(complaintView), nextCursor: z.string().nullable() });
@@ -189,6 +205,7 @@ const policyFields = {
     .default([]),
   reopenWindowMinutes: z.number().int().min(0).max(366 * 24 * 60).default(7 * 24 * 60),
   confirmationWindowMinutes: minutes.default(3 * 24 * 60),
+  askNps: z.boolean().default(false).describe('ask the customer for an NPS score (0-10) with their rating; a score is refused on complaints whose policy does not ask'),
 };
 
 function checkPolicy(p: Parameters<typeof policyProblems>[0], ctx: z.RefinementCtx) {

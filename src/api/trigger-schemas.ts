@@ -25,7 +25,8 @@ const condition = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('threshold'),
     comparator: z.enum(COMPARATORS).optional().describe("with a target: how it is met (default from the KPI's better direction); without: which objective of the area"),
-    target: z.number().min(0).max(1e9).optional().describe("default: the area's objective for the KPI (shares are 0..1)"),
+    // Negative for NPS and SERVQUAL gaps; each KPI's own range is checked by `triggerProblems`.
+    target: z.number().min(-1e9).max(1e9).optional().describe("default: the area's objective for the KPI (shares are 0..1, NPS -100..100, SERVQUAL gaps -6..6)"),
     periods: int(1, 52).describe('missed in this many completed periods in a row, ending with the latest'),
   }),
   z.strictObject({

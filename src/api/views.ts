@@ -118,14 +118,18 @@ export function cycleActions(s: CycleState, caller: Principal, now: number): Ava
   }));
 }
 
-/** One complaint for one caller (`GET /complaints/:id`, action replies): the view plus the caller's actions. */
+/**
+ * One complaint for one caller (`GET /complaints/:id`, action replies): the view plus the caller's actions.
+ * `customerContact` (GET /complaints/:id only): the customer's contact, read apart from the state.
+ */
 export function complaintDetailView(
   s: ComplaintState,
   now: number,
   caller: Principal,
-  extra?: Pick<z.infer<typeof complaintView>, 'improvementCycles'>,
+  extra?: Pick<z.infer<typeof complaintDetail>, 'improvementCycles' | 'customerContact'>,
 ): z.infer<typeof complaintDetail> {
-  return { ...complaintToView(s, now, extra), availableActions: complaintActions(s, caller, now) };
+  const { customerContact, ...cycles } = extra ?? {};
+  return { ...complaintToView(s, now, cycles), ...(customerContact !== undefined ? { customerContact } : {}), availableActions: complaintActions(s, caller, now) };
 }
 
 /**

@@ -37,6 +37,8 @@ export function toPolicy(doc: SlaPolicyDoc): SlaPolicyVersion & { createdAt: Dat
     escalation: doc.escalation,
     reopenWindowMinutes: doc.reopenWindowMinutes,
     confirmationWindowMinutes: doc.confirmationWindowMinutes,
+    // Versions saved before the setting have no field: they never asked.
+    askNps: doc.askNps ?? false,
     createdAt: doc.createdAt,
     createdBy: doc.createdBy,
   };

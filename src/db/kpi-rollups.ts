@@ -12,12 +12,17 @@
  * A fact's area and intake day never change (the area is frozen at intake),
  * so a complaint stays in one area-day for life and only that day's rollups
  * change when it moves on.
+ *
+ * Survey facts (one per completed response, src/db/survey-facts.ts) are read
+ * with the complaint facts of the same area-day, by the same kind of equality
+ * (`areaDay`), and count in the area's own series only.
  */
 import { randomInt } from 'node:crypto';
 import type { ComplaintState } from '../domain/complaint';
-import { type ComplaintFact, type KpiCell, addFact, complaintFact, emptyCell, seriesKeysOf } from '../domain/kpi';
+import { type ComplaintFact, type KpiCell, addFact, addSurveyFact, complaintFact, emptyCell, seriesKey, seriesKeysOf } from '../domain/kpi';
 import type { Severity } from '../domain/sla-policy';
-import { type KpiRollupDoc, type Models, insertIfAbsent, storedState } from './models';
+import type { SurveyFact } from '../domain/survey-facts';
+import { type KpiRollupDoc, type Models, type SurveyFactDoc, insertIfAbsent, storedState } from './models';
 
 export const areaDayOf = (areaId: string, day: string) => `${areaId}|${day}`;
 
@@ -76,17 +81,28 @@ export type RollupDoc = Omit<KpiRollupDoc, '_id'> & { _id: string };
  * The rollup documents of one area-day: one per series key its facts belong
  * to (the area as a whole and each dimension value), each the sum of those
  * facts. Cancelled complaints count nowhere, so they make no series either.
+ * Survey facts add to the area's series only (they have no dimension values);
+ * a day with survey answers and no complaint has that series alone.
  */
-export function rollupsOf(areaId: string, day: string, facts: readonly ComplaintFact[]): RollupDoc[] {
+export function rollupsOf(areaId: string, day: string, facts: readonly ComplaintFact[], surveyFacts: readonly SurveyFact[] = []): RollupDoc[] {
   const bySeries = new Map<string, { cell: KpiCell; breakdown: Breakdown }>();
+  const entryOf = (series: string) => {
+    let entry = bySeries.get(series);
+    if (!entry) bySeries.set(series, (entry = { cell: emptyCell(), breakdown: emptyBreakdown() }));
+    return entry;
+  };
   for (const f of facts) {
     if (f.cancelled) continue;
     for (const series of seriesKeysOf(f)) {
-      let entry = bySeries.get(series);
-      if (!entry) bySeries.set(series, (entry = { cell: emptyCell(), breakdown: emptyBreakdown() }));
+      const entry = entryOf(series);
       addFact(entry.cell, f);
       addToBreakdown(entry.breakdown, f);
     }
+  }
+  if (surveyFacts.length > 0) {
+    // Sorted, so the cell's sums (and the stored JSON) do not depend on the order the store returned them in.
+    const area = entryOf(seriesKey(areaId, null));
+    for (const f of [...surveyFacts].sort((a, b) => (a.responseId < b.responseId ? -1 : 1))) addSurveyFact(area.cell, f);
   }
   const areaDay = areaDayOf(areaId, day);
   return [...bySeries]
@@ -101,14 +117,17 @@ export function rollupsOf(areaId: string, day: string, facts: readonly Complaint
  */
 export async function recomputeAreaDay(models: Models, areaId: string, day: string): Promise<number> {
   const areaDay = areaDayOf(areaId, day);
-  const [facts, stored] = await Promise.all([
+  const [facts, surveyFacts, stored] = await Promise.all([
     models.ComplaintFact.find({ areaDay }, { factJson: 1 }).lean(),
+    // Same indexed equality: on a day without survey answers this matches nothing.
+    models.SurveyFact.find({ areaDay }, { recordedAt: 0 }).lean(),
     models.KpiRollup.find({ areaDay }, { cellJson: 1, breakdownJson: 1 }).lean(),
   ]);
   const wanted = rollupsOf(
     areaId,
     day,
     facts.map((f) => JSON.parse(f.factJson) as ComplaintFact),
+    surveyFacts.map(surveyFactOf),
   );
   const storedById = new Map(stored.map((d) => [d._id, d]));
   const fresh: RollupDoc[] = [];
@@ -206,6 +225,20 @@ export async function seriesRollups<F extends 'cellJson' | 'breakdownJson'>(mode
 export async function seriesDays(models: Models, series: string, from: string, to: string): Promise<string[]> {
   const docs = await models.KpiRollup.collection.find<{ day: string }>({ series }, { projection: { _id: 0, day: 1 } }).toArray();
   return docs.map((d) => d.day).filter((d) => d >= from && d <= to).sort();
+}
+
+/** The fact a stored `survey_facts` document holds. */
+export function surveyFactOf(doc: Pick<SurveyFactDoc, 'campaignId' | 'areaId' | 'day' | 'kind' | 'csat' | 'nps' | 'servqualGaps'> & { _id: string }): SurveyFact {
+  return {
+    responseId: doc._id,
+    campaignId: doc.campaignId,
+    areaId: doc.areaId,
+    day: doc.day,
+    kind: doc.kind as SurveyFact['kind'],
+    csat: doc.csat ?? null,
+    nps: doc.nps ?? null,
+    servqualGaps: (doc.servqualGaps as SurveyFact['servqualGaps'] | undefined) ?? null,
+  };
 }
 
 /** The facts of one area-day. */

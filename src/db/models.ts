@@ -189,11 +189,17 @@ const outboxSchema = new Schema(
     recipients: { userIds: [String], roles: [String] },
     data: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
-    status: { type: String, enum: ['pending', 'delivered'], required: true },
+    /** `cancelled`: an email whose customer's contact was erased before it was sent (never sent). */
+    status: { type: String, enum: ['pending', 'delivered', 'cancelled'], required: true },
     deliveredTo: { type: [String], default: [] },
     attempts: { type: Number, default: 0 },
     lastError: { type: String, default: null },
     deliveredAt: { type: Date, default: null },
+    /** email: the Message-ID sent (stable per message) and the relay's final reply (its queue id). */
+    messageId: { type: String, default: null },
+    smtpResponse: { type: String, default: null },
+    /** email: set when the relay refused the message for good (5xx to RCPT TO/DATA); it stays pending with the reply in lastError and is not retried. */
+    gaveUpAt: { type: Date, default: null },
   },
   { ...opts, collection: 'outbox' },
 );
@@ -291,6 +297,8 @@ const slaPolicySchema = new Schema(
     escalation: { type: Schema.Types.Mixed, required: true },
     reopenWindowMinutes: { type: Number, required: true },
     confirmationWindowMinutes: { type: Number, required: true },
+    /** Absent on versions saved before the setting: read as false (`toPolicy`). */
+    askNps: { type: Boolean, default: false },
   },
   { ...opts, collection: 'sla_policies' },
 );
@@ -634,6 +642,8 @@ const surveyDefinitionSchema = new Schema(
     kind: { type: String, required: true },
     title: { type: String, required: true },
     definitionJson: { type: String, required: true },
+    /** Version 1 only: hash of the creating request, so a retry with the same Idempotency-Key is recognised. */
+    requestHash: { type: String, default: null },
     createdAt: { type: Date, required: true },
     createdBy: { type: String, required: true },
   },
@@ -694,6 +704,8 @@ const surveyResponseSchema = new Schema(
     complete: { type: Boolean, required: true },
     updatedAt: { type: Date, required: true },
     completedAt: { type: Date, default: null },
+    /** The last Idempotency-Keys applied through the invitation link: a late retry never overwrites newer answers. */
+    requestKeys: { type: [String], default: [] },
   },
   { ...opts, collection: 'survey_responses' },
 );
@@ -707,6 +719,8 @@ const surveyFactSchema = new Schema(
     areaId: { type: String, required: true },
     /** Completion day, YYYY-MM-DD in the area's zone. */
     day: { type: String, required: true },
+    /** `${areaId}|${day}`: the key the KPI rollups of that area-day read the facts by (as `complaint_facts.areaDay`). */
+    areaDay: { type: String, required: true },
     kind: { type: String, required: true },
     csat: { type: Number, default: null },
     nps: { type: Number, default: null },
@@ -717,6 +731,8 @@ const surveyFactSchema = new Schema(
   { ...opts, collection: 'survey_facts' },
 );
 surveyFactSchema.index({ areaId: 1, day: 1 });
+// One top-level equality, which the embedded store serves from an index (docs/decisions.md, Embedded store).
+surveyFactSchema.index({ areaDay: 1 });
 
 /** A campaign's results as computed when it closed (`_id` = campaign id). */
 const surveyResultSchema = new Schema(

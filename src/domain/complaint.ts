@@ -1,5 +1,6 @@
 import type { Actor, Role } from './actors';
 import { SYSTEM_ACTOR } from './actors';
+import { LOW_CSAT_MAX, feedbackProblems } from './customer';
 import { DomainError, ErrorCode } from './errors';
 import {
   type ClockKind,
@@ -25,6 +26,11 @@ import { type Channel, type Severity, type SlaPolicySnapshot, raisedSeverity } f
  *   open → acknowledged → in_progress ⇄ awaiting_customer → resolved → closed
  *   resolved → reopened (within the reopen window) → in_progress
  *   open/acknowledged/in_progress/awaiting_customer/reopened → cancelled (supervisor only: duplicate or withdrawn)
+ *
+ * Staff (agents, supervisors) send every command; the complaint's own
+ * customer (actor role `customer`, through their signed link) may only reply,
+ * confirm the resolution (`close`), reopen it within the window and rate it
+ * (see CUSTOMER_COMMANDS).
  *
  * Every change (an agent's command or a timer the engine fired) yields a
  * `Transition` with a new `version`; the workflow persists each one. Illegal
@@ -178,9 +184,19 @@ const COMMAND_TYPE_SET: Record<CommandType, true> = {
 /** Every command type, in the order the API lists them. */
 export const COMMAND_TYPES = Object.keys(COMMAND_TYPE_SET) as CommandType[];
 
+/**
+ * What a customer may do on their own complaint: reply, confirm the
+ * resolution (`close`), reopen it within the window, rate it. Everything else
+ * is staff work.
+ */
+export const CUSTOMER_COMMANDS: readonly CommandType[] = ['customer_replied', 'close', 'reopen', 'record_csat'];
+
+/** The follow-up a low rating opens: one per transition, so the id is the complaint and the version that rated. */
+export const followUpIdOf = (complaintId: string, version: number) => `fu_${complaintId}_${version}`;
+
 /** A message for the outbox; delivery is the adapters' business. */
 export interface Notification {
-  type: 'sla.warning' | 'sla.breached' | 'sla.escalated' | 'csat.requested' | 'complaint.transferred' | 'complaint.reassigned';
+  type: 'sla.warning' | 'sla.breached' | 'sla.escalated' | 'csat.requested' | 'csat.low' | 'complaint.transferred' | 'complaint.reassigned';
   recipients: { userIds: string[]; roles: Role[] };
   data: Record<string, unknown>;
 }
@@ -359,6 +375,18 @@ function requireStaff(actor: Actor): void {
   }
 }
 
+/**
+ * Staff, or the complaint's own customer. Another customer is refused, so a
+ * link bound to one customer can never act on someone else's complaint.
+ */
+function requireStaffOrOwnCustomer(s: ComplaintState, actor: Actor): void {
+  if (actor.role !== 'customer') {
+    requireStaff(actor);
+    return;
+  }
+  if (actor.id !== s.customer.id) fail(ErrorCode.NOT_PERMITTED, 'a customer may act only on their own complaint');
+}
+
 function requireOwnerOrSupervisor(s: ComplaintState, actor: Actor, what: string): void {
   requireStaff(actor);
   if (actor.role === 'supervisor') return;
@@ -390,9 +418,13 @@ function requireNoCsat(s: ComplaintState): void {
  * work complaints); a severity change names another severity; a resolution
  * gives a cause from the service area's catalog exactly when it has one, and
  * valid tags; closing with a rating needs none recorded yet; a duplicate names
- * another complaint; a rating is 1-5.
+ * another complaint; a rating is 1-5, with reason codes exactly when it is
+ * low, and an NPS score only where the policy asks for one.
  */
 function requirePreconditions(s: ComplaintState, actor: Actor, type: CommandType, now: number): void {
+  if (actor.role === 'customer' && !CUSTOMER_COMMANDS.includes(type)) {
+    fail(ErrorCode.NOT_PERMITTED, `a customer may only ${CUSTOMER_COMMANDS.join(', ')}; ${type} is staff work`);
+  }
   switch (type) {
     case 'acknowledge':
       requireStaff(actor);
@@ -407,7 +439,7 @@ function requirePreconditions(s: ComplaintState, actor: Actor, type: CommandType
       requireStatus(s, ['acknowledged', 'in_progress', 'reopened'], 'request customer information for');
       return;
     case 'customer_replied':
-      requireStaff(actor);
+      requireStaffOrOwnCustomer(s, actor);
       requireStatus(s, ACTIVE, 'record a customer reply on');
       return;
     case 'transfer':
@@ -433,14 +465,14 @@ function requirePreconditions(s: ComplaintState, actor: Actor, type: CommandType
       requireStatus(s, WORKING, 'resolve');
       return;
     case 'reopen': {
-      requireStaff(actor);
+      requireStaffOrOwnCustomer(s, actor);
       requireStatus(s, ['resolved'], 'reopen');
       const deadline = (s.resolvedAt ?? now) + s.windows.reopenWindowMinutes * MINUTE;
       if (now > deadline) fail(ErrorCode.REOPEN_WINDOW_CLOSED, `the reopen window closed at ${new Date(deadline).toISOString()}`);
       return;
     }
     case 'close':
-      requireStaff(actor);
+      requireStaffOrOwnCustomer(s, actor);
       requireStatus(s, ['resolved'], 'close');
       return;
     case 'cancel':
@@ -448,7 +480,7 @@ function requirePreconditions(s: ComplaintState, actor: Actor, type: CommandType
       requireStatus(s, ACTIVE, 'cancel');
       return;
     case 'record_csat':
-      requireStaff(actor);
+      requireStaffOrOwnCustomer(s, actor);
       requireStatus(s, ['resolved'], 'record a satisfaction rating for');
       requireNoCsat(s);
       return;
@@ -534,19 +566,28 @@ function retargetAll(next: ComplaintState, severity: Severity, now: number): Com
 
 // ---------------------------------------------------------------- commands
 
+export interface ApplyOptions {
+  /**
+   * Judge a rating by the rules from before reason codes and NPS (a rating
+   * 1-5, nothing else checked). For the workflow replaying an update accepted
+   * under those rules (`patched()` false): the same update must succeed again.
+   */
+  legacyFeedback?: boolean;
+}
+
 /**
- * Applies an agent's command at `now`. Timers already due at `now` fire
- * first (so a breach that happened before the command is recorded at its
- * exact deadline), then the command itself. Throws DomainError, and changes
- * nothing, when the command is illegal.
+ * Applies a command (an agent's, or the customer's through their link) at
+ * `now`. Timers already due at `now` fire first (so a breach that happened
+ * before the command is recorded at its exact deadline), then the command
+ * itself. Throws DomainError, and changes nothing, when the command is illegal.
  */
-export function applyCommand(state: ComplaintState, command: ComplaintCommand, actor: Actor, now: number): Applied {
+export function applyCommand(state: ComplaintState, command: ComplaintCommand, actor: Actor, now: number, options: ApplyOptions = {}): Applied {
   const settled = fireDueTimers(state, now);
-  const applied = decide(settled.state, command, actor, now);
+  const applied = decide(settled.state, command, actor, now, options);
   return { state: applied.state, transitions: [...settled.transitions, ...applied.transitions] };
 }
 
-function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: number): Applied {
+function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: number, options: ApplyOptions): Applied {
   requirePreconditions(s, actor, cmd.type, now);
   switch (cmd.type) {
     case 'acknowledge': {
@@ -643,9 +684,16 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'close': {
-      let next: ComplaintState = { ...s, status: 'closed', closedAt: now };
-      if (cmd.rating !== undefined) next = withCsat(next, cmd.rating, cmd.comment, actor, now);
-      return commit(s, stopAllClocks(next, now), 'close', actor, now, { confirmedByCustomer: true, rating: cmd.rating ?? null });
+      const next: ComplaintState = { ...s, status: 'closed', closedAt: now };
+      if (cmd.rating === undefined) {
+        if (cmd.reasons !== undefined || cmd.nps !== undefined) {
+          invalidFeedback([{ path: 'rating', message: 'reason codes and an NPS score go with a rating: give one' }]);
+        }
+        return commit(s, stopAllClocks(next, now), 'close', actor, now, { confirmedByCustomer: true, rating: null });
+      }
+      const rated = withCsat(next, { ...cmd, rating: cmd.rating }, actor, now, options);
+      const low = lowRatingEffects(s, rated.csat!);
+      return commit(s, stopAllClocks(rated, now), 'close', actor, now, { confirmedByCustomer: true, ...feedbackDetails(rated.csat!), ...low.details }, low.notifications);
     }
 
     case 'cancel': {
@@ -657,8 +705,9 @@ function decide(s: ComplaintState, cmd: ComplaintCommand, actor: Actor, now: num
     }
 
     case 'record_csat': {
-      const next = withCsat(s, cmd.rating, cmd.comment, actor, now);
-      return commit(s, next, 'record_csat', actor, now, { rating: cmd.rating });
+      const next = withCsat(s, cmd, actor, now, options);
+      const low = lowRatingEffects(s, next.csat!);
+      return commit(s, next, 'record_csat', actor, now, { ...feedbackDetails(next.csat!), ...low.details }, low.notifications);
     }
   }
 }
@@ -691,10 +740,60 @@ function checkedTags(tags: readonly string[]): string[] {
   return [...tags];
 }
 
-function withCsat(s: ComplaintState, rating: number, comment: string | undefined, actor: Actor, now: number): ComplaintState {
+type Csat = NonNullable<ComplaintState['csat']>;
+type Feedback = { rating: number; comment?: string; reasons?: string[]; nps?: number };
+
+/** Whether the complaint's active policy asks for an NPS score (policies older than the setting do not). */
+export function asksNps(s: ComplaintState): boolean {
+  return s.sla?.active.askNps === true;
+}
+
+/**
+ * Refuses feedback with its problems as field errors (`body.<field>`), so
+ * an API client can show each one beside its field.
+ */
+function invalidFeedback(problems: { path: string; message: string }[]): never {
+  throw new DomainError(ErrorCode.INVALID_ACTION, problems.map((p) => p.message).join('; '), {
+    errors: problems.map((p) => ({ path: `body.${p.path}`, message: p.message })),
+  });
+}
+
+/** The rating recorded, by whoever gave it: the customer id through their link, else the agent's. Absent fields stay absent (JSON-safe). */
+function withCsat(s: ComplaintState, f: Feedback, actor: Actor, now: number, options: ApplyOptions): ComplaintState {
   requireNoCsat(s);
-  if (!Number.isInteger(rating) || rating < 1 || rating > 5) fail(ErrorCode.INVALID_ACTION, 'rating must be an integer from 1 to 5');
-  return { ...s, csat: { rating, comment, at: now, recordedBy: actor.id } };
+  const problems = options.legacyFeedback ? feedbackProblems(f, true).filter((p) => p.path === 'rating') : feedbackProblems(f, asksNps(s));
+  if (problems.length > 0) invalidFeedback(problems);
+  const csat: Csat = { rating: f.rating, at: now, recordedBy: actor.id };
+  if (f.comment !== undefined) csat.comment = f.comment;
+  if (f.reasons !== undefined && f.reasons.length > 0) csat.reasons = [...f.reasons];
+  if (f.nps !== undefined) csat.nps = f.nps;
+  return { ...s, csat };
+}
+
+/** What the audit trail keeps of a rating: the scores and codes, never the free comment. */
+function feedbackDetails(csat: Csat): Record<string, unknown> {
+  return { rating: csat.rating, ...(csat.reasons ? { reasons: csat.reasons } : {}), ...(csat.nps !== undefined ? { nps: csat.nps } : {}) };
+}
+
+/**
+ * A low rating (LOW_CSAT_MAX or less, from anyone) asks for a supervisor
+ * callback: the transition carries `followUp` (the persistence activity opens
+ * the task from it) and supervisors and the first responder are told.
+ */
+function lowRatingEffects(s: ComplaintState, csat: Csat): { details: Record<string, unknown>; notifications: Notification[] } {
+  if (csat.rating > LOW_CSAT_MAX) return { details: {}, notifications: [] };
+  const reasons = csat.reasons ?? [];
+  const followUpId = followUpIdOf(s.complaintId, s.version + 1);
+  return {
+    details: { followUp: { kind: 'callback', rating: csat.rating, reasons } },
+    notifications: [
+      {
+        type: 'csat.low',
+        recipients: { userIds: s.firstResponderId ? [s.firstResponderId] : [], roles: ['supervisor'] },
+        data: { rating: csat.rating, reasons, customerId: s.customer.id, followUpId },
+      },
+    ],
+  };
 }
 
 function stopAllClocks(s: ComplaintState, now: number): ComplaintState {

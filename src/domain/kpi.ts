@@ -15,11 +15,19 @@
  * once it is decided: met (stopped within target) or missed (breached);
  * a clock still running within target is not in the denominator yet.
  * Cancelled complaints (duplicates, withdrawn) count nowhere.
+ *
+ * Survey answers (src/domain/survey-facts.ts) join the same cells through
+ * `addSurveyFact`: one fact per completed response, counted on its
+ * completion day in the area's zone, in the area's series only (a survey
+ * answer has no category, agent or cause: the survey KPIs are area-level).
  */
 import type { ComplaintState, Status } from './complaint';
 import { DEFAULT_QUEUE } from './access';
+import { npsBand } from './customer';
 import type { SlaClock } from './sla-clock';
 import { SEVERITIES, type Severity } from './sla-policy';
+import { SERVQUAL_DIMENSIONS } from './survey';
+import type { SurveyFact } from './survey-facts';
 
 const MINUTE = 60_000;
 
@@ -77,6 +85,11 @@ export interface ComplaintFact {
   transfers: number;
   csat: number | null;
   csatRequested: boolean;
+  /**
+   * The NPS answer (0-10) given with the rating, where the policy asks for it.
+   * Optional: facts stored before NPS was recorded have none (= null).
+   */
+  nps?: number | null;
 }
 
 /** Formatters are costly to build; one per zone. */
@@ -141,6 +154,7 @@ export function complaintFact(s: ComplaintState): ComplaintFact {
     transfers: s.transferCount ?? 0,
     csat: s.csat?.rating ?? null,
     csatRequested: s.csat !== null || s.csatRequestedAt !== null,
+    nps: s.csat?.nps ?? null,
   };
 }
 
@@ -171,6 +185,23 @@ interface Tally {
   met: number;
 }
 
+/** NPS answers (0-10): promoters 9-10, detractors 0-6, the rest passives. */
+export interface NpsSums {
+  count: number;
+  promoters: number;
+  detractors: number;
+}
+
+/** Values whose mean a KPI is: how many and their sum. */
+export interface MeanSums {
+  count: number;
+  sum: number;
+}
+
+/** What a SERVQUAL gap KPI averages: a dimension, or `overall` (each respondent's unweighted mean of their dimension gaps). */
+export const SERVQUAL_GAP_KEYS = [...SERVQUAL_DIMENSIONS, 'overall'] as const;
+export type ServqualGapKey = (typeof SERVQUAL_GAP_KEYS)[number];
+
 /** Additive sums over a set of complaints. Durations are kept whole so medians and p90 are exact. */
 export interface KpiCell {
   complaints: number;
@@ -192,6 +223,17 @@ export interface KpiCell {
   /** Business minutes to first response / to resolution, ascending. */
   firstResponseMinutes: number[];
   resolutionMinutes: number[];
+  /**
+   * The voice of the customer, each present only once something was added
+   * (cells of complaint-only days stay as small as before, and rollups
+   * stored before these sums existed read as "none"):
+   * NPS answers, per complaint and from NPS campaigns;
+   */
+  nps?: NpsSums;
+  /** ratings of CSAT campaigns (the per-complaint ratings are `csat`); */
+  surveyCsat?: MeanSums;
+  /** SERVQUAL respondents' gaps (P − E), per dimension and overall. */
+  servqual?: Partial<Record<ServqualGapKey, MeanSums>>;
 }
 
 export function emptyCell(): KpiCell {
@@ -250,6 +292,39 @@ export function addFact(cell: KpiCell, f: ComplaintFact): KpiCell {
   if (f.csatRequested) cell.csat.requested += 1;
   if (f.firstResponse?.businessMinutes != null) insertSorted(cell.firstResponseMinutes, f.firstResponse.businessMinutes);
   if (f.resolution?.businessMinutes != null) insertSorted(cell.resolutionMinutes, f.resolution.businessMinutes);
+  if (f.nps != null) addNps(cell, f.nps);
+  return cell;
+}
+
+function addNps(cell: KpiCell, score: number): void {
+  const nps = (cell.nps ??= { count: 0, promoters: 0, detractors: 0 });
+  nps.count += 1;
+  const band = npsBand(score);
+  if (band === 'promoter') nps.promoters += 1;
+  else if (band === 'detractor') nps.detractors += 1;
+}
+
+function addToMean(sums: MeanSums | undefined, value: number): MeanSums {
+  const out = sums ?? { count: 0, sum: 0 };
+  out.count += 1;
+  out.sum += value;
+  return out;
+}
+
+/**
+ * Adds one completed survey response to a cell (in place): its NPS score, its
+ * CSAT rating, or its SERVQUAL gaps per dimension and, overall, the
+ * unweighted mean of the dimensions it answered.
+ */
+export function addSurveyFact(cell: KpiCell, f: SurveyFact): KpiCell {
+  if (f.nps !== null) addNps(cell, f.nps);
+  if (f.csat !== null) cell.surveyCsat = addToMean(cell.surveyCsat, f.csat);
+  const gaps = f.servqualGaps ? SERVQUAL_DIMENSIONS.filter((d) => f.servqualGaps![d] != null).map((d) => [d, f.servqualGaps![d]!] as const) : [];
+  if (gaps.length > 0) {
+    const servqual = (cell.servqual ??= {});
+    for (const [dimension, gap] of gaps) servqual[dimension] = addToMean(servqual[dimension], gap);
+    servqual.overall = addToMean(servqual.overall, gaps.reduce((s, [, g]) => s + g, 0) / gaps.length);
+  }
   return cell;
 }
 
@@ -270,6 +345,8 @@ function mergeSorted(lists: readonly (readonly number[])[]): number[] {
   }
   return Array.from(all.sort());
 }
+
+const addSums = (into: MeanSums | undefined, add: MeanSums): MeanSums => ({ count: (into?.count ?? 0) + add.count, sum: (into?.sum ?? 0) + add.sum });
 
 /** The sum of cells (a new cell; inputs untouched). */
 export function mergeCells(cells: readonly KpiCell[]): KpiCell {
@@ -292,6 +369,18 @@ export function mergeCells(cells: readonly KpiCell[]): KpiCell {
     out.csat.sum += c.csat.sum;
     out.csat.satisfied += c.csat.satisfied;
     out.csat.requested += c.csat.requested;
+    // Absent in cells without survey answers (and in rollups stored before they existed).
+    if (c.nps) {
+      const nps = (out.nps ??= { count: 0, promoters: 0, detractors: 0 });
+      nps.count += c.nps.count;
+      nps.promoters += c.nps.promoters;
+      nps.detractors += c.nps.detractors;
+    }
+    if (c.surveyCsat) out.surveyCsat = addSums(out.surveyCsat, c.surveyCsat);
+    if (c.servqual) {
+      const servqual = (out.servqual ??= {});
+      for (const key of SERVQUAL_GAP_KEYS) if (c.servqual[key]) servqual[key] = addSums(servqual[key], c.servqual[key]);
+    }
   }
   out.firstResponseMinutes = mergeSorted(cells.map((c) => c.firstResponseMinutes));
   out.resolutionMinutes = mergeSorted(cells.map((c) => c.resolutionMinutes));
@@ -303,7 +392,8 @@ export function mergeCells(cells: readonly KpiCell[]): KpiCell {
 /**
  * A KPI's value over a cell: `value` null when undefined (no data); for
  * proportions and rates `x` events out of `n` (p chart: x of n; u chart: x
- * per n units), which the control charts need.
+ * per n units), which the control charts need. The survey KPIs (means over
+ * answers) give the number of answers as `n` and no `x`.
  */
 export interface KpiMeasure {
   value: number | null;
@@ -311,16 +401,38 @@ export interface KpiMeasure {
   n: number | null;
 }
 
+/**
+ * `share`: a proportion in [0, 1]; `rating`: 1 to 5; `NPS points`: % promoters
+ * − % detractors, −100 to 100; `gap points`: perception − expectation on the
+ * SERVQUAL 7-point scale, −6 to 6 (0 = expectations met).
+ */
+export type KpiUnit = 'share' | 'business minutes' | 'count' | 'rating' | 'per 1,000 units' | 'NPS points' | 'gap points';
+
+/** The values a KPI of each unit can take: targets outside them can never be met or missed. */
+export const UNIT_RANGE: Readonly<Record<KpiUnit, { min: number; max: number }>> = {
+  share: { min: 0, max: 1 },
+  'business minutes': { min: 0, max: Number.POSITIVE_INFINITY },
+  count: { min: 0, max: Number.POSITIVE_INFINITY },
+  rating: { min: 1, max: 5 },
+  'per 1,000 units': { min: 0, max: Number.POSITIVE_INFINITY },
+  'NPS points': { min: -100, max: 100 },
+  'gap points': { min: -6, max: 6 },
+};
+
 export interface KpiDefinition {
   id: string;
   label: string;
-  /** `share`: a proportion in [0, 1]. */
-  unit: 'share' | 'business minutes' | 'count' | 'rating' | 'per 1,000 units';
+  unit: KpiUnit;
   better: 'higher' | 'lower';
   /** p: proportion with variable n; u: rate per unit of opportunity; imr: individuals and moving range. */
   chart: 'p' | 'u' | 'imr';
   /** Needs the service volume (the denominator of complaint rates). */
   needsVolume?: boolean;
+  /**
+   * Measured per service area only: survey answers carry no category, agent
+   * or cause, so a series narrowed to a dimension value is refused.
+   */
+  areaOnly?: boolean;
   measure(cell: KpiCell, volume: number | null): KpiMeasure;
 }
 
@@ -342,6 +454,29 @@ export function medianOf(sorted: readonly number[]): number | null {
 }
 
 const meanOf = (list: readonly number[]): number | null => (list.length === 0 ? null : list.reduce((a, b) => a + b, 0) / list.length);
+/** A mean of survey answers, with their number as `n`. */
+const meanOfSums = (sums: MeanSums | undefined): KpiMeasure => (sums && sums.count > 0 ? { value: sums.sum / sums.count, x: null, n: sums.count } : { value: null, x: null, n: sums?.count ?? null });
+
+/** NPS (Reichheld 2003): % promoters − % detractors of the answers, −100 to 100. */
+function npsMeasure(c: KpiCell): KpiMeasure {
+  const nps = c.nps;
+  if (!nps || nps.count === 0) return { value: null, x: null, n: nps?.count ?? null };
+  return { value: ((nps.promoters - nps.detractors) * 100) / nps.count, x: null, n: nps.count };
+}
+
+/** A SERVQUAL gap KPI: the mean of the respondents' gaps (P − E) in a dimension, or of their overall gaps. */
+function servqualGap<const K extends ServqualGapKey>(key: K) {
+  const what = key === 'overall' ? 'overall (unweighted mean of the dimensions)' : key;
+  return {
+    id: `servqual_gap_${key}` as const,
+    label: `SERVQUAL gap, ${what} (perception − expectation)`,
+    unit: 'gap points',
+    better: 'higher',
+    chart: 'imr',
+    areaOnly: true,
+    measure: (c: KpiCell) => meanOfSums(c.servqual?.[key]),
+  } satisfies KpiDefinition;
+}
 
 function define<const I extends string>(defs: readonly (KpiDefinition & { id: I })[]) {
   return defs;
@@ -377,6 +512,15 @@ const DEFINITIONS = define([
     // u chart: x complaints over n thousand units.
     measure: (c, volume) => (volume && volume > 0 ? { value: (c.complaints * 1000) / volume, x: c.complaints, n: volume / 1000 } : { value: null, x: c.complaints, n: null }),
   },
+  // The voice of the customer: survey answers (and NPS given with a complaint's rating), per area only.
+  { id: 'nps_score', label: 'Net Promoter Score (-100 to 100)', unit: 'NPS points', better: 'higher', chart: 'imr', areaOnly: true, measure: npsMeasure },
+  { id: 'survey_csat_average', label: 'Survey CSAT average (1-5)', unit: 'rating', better: 'higher', chart: 'imr', areaOnly: true, measure: (c) => meanOfSums(c.surveyCsat) },
+  servqualGap('tangibles'),
+  servqualGap('reliability'),
+  servqualGap('responsiveness'),
+  servqualGap('assurance'),
+  servqualGap('empathy'),
+  servqualGap('overall'),
 ]);
 
 export type KpiId = (typeof DEFINITIONS)[number]['id'];
@@ -389,6 +533,31 @@ export function isKpiId(id: string): id is KpiId {
 
 export function measureKpi(kpi: KpiId, cell: KpiCell, volume: number | null): KpiMeasure {
   return KPIS[kpi].measure(cell, volume);
+}
+
+/** Why a target (of an objective or a trigger) cannot be one for this KPI; null when it can. */
+export function kpiTargetProblem(kpi: KpiId, target: number): string | null {
+  const { unit } = KPIS[kpi];
+  const { min, max } = UNIT_RANGE[unit];
+  if (target >= min && target <= max) return null;
+  switch (unit) {
+    case 'share':
+      return `${kpi} is a share: the target must be between 0 and 1`;
+    case 'rating':
+      return `${kpi} is a rating from 1 to 5`;
+    case 'NPS points':
+      return `${kpi} is a Net Promoter Score: the target must be between -100 and 100`;
+    case 'gap points':
+      return `${kpi} is a gap on the 7-point scale: the target must be between -6 and 6`;
+    default:
+      return `${kpi} cannot be negative`;
+  }
+}
+
+/** Why a series of this KPI cannot be narrowed to a dimension value; null when it can. */
+export function kpiFilterProblem(kpi: KpiId, filter: { dimension: string } | null): string | null {
+  if (filter === null || !KPIS[kpi].areaOnly) return null;
+  return `${kpi} is measured per service area only: survey answers have no ${filter.dimension}, so it cannot be narrowed to a dimension value (leave dimension and value out)`;
 }
 
 /** Severity weights of a weighted Pareto: a P1 complaint counts as much as eight P4s. */

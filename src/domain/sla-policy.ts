@@ -58,6 +58,13 @@ export interface SlaPolicyDefinition {
   reopenWindowMinutes: number;
   /** Wall-clock minutes after resolution after which an unconfirmed complaint closes itself. */
   confirmationWindowMinutes: number;
+  /**
+   * Whether the customer is asked for an NPS score (0-10) with their rating;
+   * a score is accepted only on complaints whose active policy asks. Absent =
+   * false: policies saved before the setting, and the snapshots frozen into
+   * complaints then, do not have it (the API and `toPolicy` always give it).
+   */
+  askNps?: boolean;
 }
 
 export interface SlaPolicyVersion extends SlaPolicyDefinition {

@@ -30,7 +30,8 @@
  *   the measured baseline; otherwise (no objective, or one the baseline already
  *   meets, as after a shift from a very good level) half the gap between the
  *   baseline and the KPI's best value (0 for "lower is better", 100 % for
- *   shares, 5 for ratings). The owner edits it in Plan/Define.
+ *   shares, 5 for ratings, an NPS of 100; for a SERVQUAL gap below 0,
+ *   expectations met: 0). The owner edits it in Plan/Define.
  */
 import type { Actor } from './actors';
 import { type ChartPoint, type ControlChartWithLimits, type ParetoTableRow, type SeriesPoint, MIN_BASELINE_POINTS, buildControlChart, paretoTable } from './control-chart';
@@ -38,7 +39,7 @@ import { type BoundMetric, type CycleIntake, type CycleType, type EvidenceItem, 
 import type { SmartGoal } from './cycle-analysis';
 import { goalShapeOf, periodEndsAt } from './cycle-binding';
 import { sha256Hex } from './hashing';
-import { type Dimension, type KpiId, type KpiPeriod, KPIS, addDays, dayInZone, periodBounds, periodOf } from './kpi';
+import { type Dimension, type KpiId, type KpiPeriod, KPIS, UNIT_RANGE, addDays, dayInZone, kpiFilterProblem, kpiTargetProblem, periodBounds, periodOf } from './kpi';
 import type { Comparator, QualityObjective } from './service-area';
 
 const DAY_MS = 86_400_000;
@@ -110,10 +111,15 @@ export function triggerProblems(def: TriggerDefinition): FieldProblem[] {
     out.push({ path: 'condition.periods', message: `cannot exceed lookbackPeriods (${def.lookbackPeriods})` });
   }
   if (c.type === 'threshold' && c.target !== undefined) {
-    if (kpi.unit === 'share' && (c.target < 0 || c.target > 1)) out.push({ path: 'condition.target', message: `${def.kpi} is a share: the target must be between 0 and 1` });
-    if (kpi.unit === 'rating' && (c.target < 1 || c.target > 5)) out.push({ path: 'condition.target', message: `${def.kpi} is a rating from 1 to 5` });
+    const problem = kpiTargetProblem(def.kpi, c.target);
+    if (problem) out.push({ path: 'condition.target', message: problem });
   }
   if (c.type === 'pareto' && def.filter !== null) out.push({ path: 'filter', message: "a Pareto trigger looks at all of the area's complaints: leave the filter null" });
+  // A survey KPI has no dimension values: neither a filter nor a Pareto subject (which binds the cycle to one) can narrow it.
+  if (kpi.areaOnly) {
+    if (c.type === 'pareto') out.push({ path: 'kpi', message: `${def.kpi} is measured per service area only: a Pareto trigger binds its cycle to one ${c.by}, choose a complaint KPI` });
+    else if (def.filter !== null) out.push({ path: 'filter', message: kpiFilterProblem(def.kpi, def.filter)! });
+  }
   const approvers = def.action.approvers ?? [];
   if (new Set(approvers).size !== approvers.length) out.push({ path: 'action.approvers', message: 'an approver is listed twice' });
   return out;
@@ -213,6 +219,11 @@ export function formatKpiValue(kpi: KpiId, value: number): string {
       return `${trimmed(value, 2)} per 1,000 units`;
     case 'count':
       return trimmed(value, 1);
+    case 'NPS points':
+      return `NPS ${trimmed(value, 1)}`;
+    case 'gap points':
+      // Signed: a gap's sign says whether expectations were exceeded or missed.
+      return `${value > 0 ? '+' : ''}${trimmed(value, 2)} points`;
   }
 }
 
@@ -263,11 +274,16 @@ function objectiveFor(def: TriggerDefinition, objectives: readonly QualityObject
 
 const meets = (o: { comparator: Comparator; target: number }, value: number) => (o.comparator === '>=' ? value >= o.target : value <= o.target);
 
-/** The best value a KPI can reach: what "half the gap" is measured towards. */
-function idealOf(kpi: KpiId): number {
+/**
+ * The value "half the gap" is measured towards: the best a KPI can reach; for
+ * a SERVQUAL gap below 0, expectations met (0), and only above that the top of
+ * the scale.
+ */
+function idealOf(kpi: KpiId, baseline: number): number {
   const d = KPIS[kpi];
   if (d.better === 'lower') return 0;
-  return d.unit === 'rating' ? 5 : 1;
+  if (d.unit === 'gap points' && baseline < 0) return 0;
+  return UNIT_RANGE[d.unit].max;
 }
 
 /** The goal proposed for a baseline; null when the baseline is already at the KPI's best value. */
@@ -286,7 +302,7 @@ function proposeGoal(
     target = objective.target;
     targetSource = 'objective';
   } else {
-    const half = baseline + (idealOf(def.kpi) - baseline) / 2;
+    const half = baseline + (idealOf(def.kpi, baseline) - baseline) / 2;
     const rounded = Math.round(half * 10_000) / 10_000;
     target = better(rounded) ? rounded : half;
     if (!better(target)) return null;

@@ -10,6 +10,9 @@
  *   one dimension value), read by equality on `series`, cut into periods here
  *   and merged; "all areas" reads each area's series (the catalog's areas
  *   plus complaints without one) and merges them.
+ * - Survey KPIs (NPS, survey CSAT, SERVQUAL gaps): the same day rollups of
+ *   the area's series, where survey answers are added by completion day; per
+ *   area only (a dimension filter is refused).
  * - Complaint rates: the series' complaints over the area's recorded service
  *   volume for the period (a filtered series, e.g. one category, still
  *   divides by the whole area's volume: volume is not recorded per category).
@@ -33,6 +36,7 @@ import {
   addDays,
   dimensionValue,
   emptyCell,
+  kpiFilterProblem,
   measureKpi,
   mergeCells,
   periodOf,
@@ -162,6 +166,21 @@ export function rangeProblems(from: string, to: string, period: KpiPeriod | null
 function checkRange(from: string, to: string, period: KpiPeriod | null): void {
   const errors = rangeProblems(from, to, period);
   if (errors.length > 0) throw new DomainError(ErrorCode.VALIDATION_FAILED, 'the range is invalid', { errors });
+}
+
+/**
+ * The survey KPIs are measured per area only (their answers have no category,
+ * agent or cause): a series of one narrowed to a dimension value is refused
+ * rather than answered with the area's figures under a filter that was not applied.
+ */
+function checkFilter(kpis: readonly KpiId[], filter: KpiFilter | null): void {
+  const problems = kpis.flatMap((kpi) => {
+    const message = kpiFilterProblem(kpi, filter);
+    return message ? [message] : [];
+  });
+  if (problems.length > 0) {
+    throw new DomainError(ErrorCode.INVALID_ACTION, problems.join('; '), { errors: [{ path: 'query.dimension', message: `not for ${kpis.filter((k) => KPIS[k].areaOnly).join(', ')}: measured per service area only` }] });
+  }
 }
 
 // ------------------------------------------------------------------ scope
@@ -305,6 +324,7 @@ export function createAnalyticsService(deps: { models: Models }) {
         for (const r of await seriesRollups(models, seriesKey(areaId, filter), from, to, 'cellJson')) {
           const key = periodOf(r.day, period);
           const list = byPeriod.get(key) ?? [];
+          // Rollups stored before the survey sums existed lack them: every reader treats an absent sum as none.
           list.push(JSON.parse(r.cellJson) as KpiCell);
           byPeriod.set(key, list);
         }
@@ -317,6 +337,7 @@ export function createAnalyticsService(deps: { models: Models }) {
   /** Several KPIs of one series at once (a dashboard): the rollups are read once. */
   async function kpiSeriesMany(q: Omit<SeriesQuery, 'kpi'> & { kpis: readonly KpiId[] }): Promise<KpiSeries[]> {
     checkRange(q.from, q.to, q.period);
+    checkFilter(q.kpis, q.filter);
     const areaIds = await areasOf(q.areaId);
     await refreshRollups();
     const periods = periodsBetween(q.from, q.to, q.period);

@@ -21,6 +21,8 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { areaAtIntake } from './service-areas';
 import { filterCovers } from '../domain/cycle-binding';
 import { type Dimension, complaintFact } from '../domain/kpi';
+import { DEFAULT_LANGUAGE, type Language } from '../domain/customer';
+import { getContact, upsertContact } from './customers';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
 export const TEMPORAL_DEADLINE_MS = 10_000;
@@ -53,7 +55,8 @@ export interface ComplaintServiceDeps {
   config: Config;
 }
 
-export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy'>;
+/** An intake request: the customer's contact (name, email, language) rides along, to be stored apart from the complaint. */
+export type NewComplaint = Omit<ComplaintIntake, 'complaintId' | 'createdBy' | 'customer'> & { customer: { id: string; name?: string; email?: string; language?: Language } };
 
 /** An open improvement cycle working on a complaint's area (and cause, category...): "we are fixing this". */
 export interface ImprovementCycleRef {
@@ -80,7 +83,9 @@ export function entityIdFor(prefix: string, callerId: string, idempotencyKey: st
  */
 export function intakeStart(config: Config, actor: Actor, body: NewComplaint, idempotencyKey?: string, serviceArea: ServiceAreaRef | null = null) {
   const complaintId = complaintIdFor(actor.id, idempotencyKey);
-  const intake: ComplaintIntake = { ...body, complaintId, createdBy: actor, receivedAt: Date.now(), serviceArea };
+  // The workflow (its state, history and audit trail) knows the customer by id only: the contact is kept apart so it can be erased.
+  const intake: ComplaintIntake = { ...body, customer: { id: body.customer.id }, complaintId, createdBy: actor, receivedAt: Date.now(), serviceArea };
+  // Over the whole request, contact included: a retry with the same body matches, a different contact under the same key does not.
   const requestHash = hashOf(body);
   const input: ComplaintWorkflowInput = { intake };
   const options = {
@@ -107,6 +112,15 @@ export function createComplaintService({ client, models, config }: ComplaintServ
   async function create(actor: Actor, body: NewComplaint, idempotencyKey?: string): Promise<{ created: boolean; state: ComplaintState }> {
     const area = await areaAtIntake(models, { category: body.category, channel: body.channel, queue: DEFAULT_QUEUE });
     const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey, area);
+    const { id: customerId, ...contact } = body.customer;
+    if (Object.keys(contact).length > 0) {
+      // A key used before with another body is refused below: it must not change the contact first.
+      if (idempotencyKey && (await startedWithOtherBody(complaintId, requestHash))) {
+        throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
+      }
+      // Stored before the workflow starts, so the message it sends at registration finds the address.
+      await upsertContact(models, customerId, contact);
+    }
     try {
       await withDeadline(() => client.workflow.start(COMPLAINT_WORKFLOW, options));
       return { created: true, state: { ...openComplaint(intake, {}, intake.receivedAt!).state, version: 0 } };
@@ -118,6 +132,17 @@ export function createComplaintService({ client, models, config }: ComplaintServ
         throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
       }
       return { created: false, state: await get(complaintId) };
+    }
+  }
+
+  /** Whether the complaint's workflow exists and was started from another request body (false: not started yet). */
+  async function startedWithOtherBody(complaintId: string, requestHash: string): Promise<boolean> {
+    try {
+      const description = await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).describe());
+      return description.memo?.requestHash !== requestHash;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      throw err;
     }
   }
 
@@ -242,7 +267,19 @@ export function createComplaintService({ client, models, config }: ComplaintServ
       .map((d) => ({ cycleId: d._id, title: d.title, phase: d.phase, status: d.status }));
   }
 
-  return { create, get, act, list, improvementCycles };
+  /**
+   * The contact of the complaint's customer for staff (GET /complaints/:id): the
+   * `customers` record (one read by id), or for complaints registered before
+   * contacts moved there, the name and email the state still carries.
+   */
+  async function customerContact(s: ComplaintState): Promise<{ name: string | null; email: string | null; language: Language; erased: boolean } | null> {
+    const contact = await getContact(models, s.customer.id);
+    if (contact) return { name: contact.name, email: contact.email, language: contact.language, erased: contact.erasedAt !== null };
+    if (s.customer.name === undefined && s.customer.email === undefined) return null;
+    return { name: s.customer.name ?? null, email: s.customer.email ?? null, language: DEFAULT_LANGUAGE, erased: false };
+  }
+
+  return { create, get, act, list, improvementCycles, customerContact };
 }
 
 /** The branches of `isAssigned` (src/domain/access.ts) as row filters, each a conjunction of equalities. */

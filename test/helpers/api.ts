@@ -65,6 +65,8 @@ export interface StartApiStackOptions {
   webhookUrls?: string[];
   /** 'demo' (default): demo calendars, policies and users; or a function seeding the catalog (demo users are always seeded). */
   seed?: 'demo' | ((models: Models) => Promise<void>);
+  /** Changes to the test config before anything starts (mail, link limits...): the API and the worker both get the result. */
+  configure?: (config: Config) => Config;
 }
 
 function requestWithBody(url: string, method: string, headers: Record<string, string>, payload: Buffer): Promise<{ status: number; headers: Record<string, string>; text: string }> {
@@ -86,7 +88,8 @@ function requestWithBody(url: string, method: string, headers: Record<string, st
 }
 
 export async function startApiStack(opts: StartApiStackOptions = {}): Promise<ApiStack> {
-  const config = testConfig({ webhookUrls: opts.webhookUrls });
+  const baseConfig = testConfig({ webhookUrls: opts.webhookUrls });
+  const config = opts.configure ? opts.configure(baseConfig) : baseConfig;
   const models = await openTestDb(config);
   if (opts.seed === undefined || opts.seed === 'demo') {
     await seedDemoData(models, config.secrets.apiKeyPepper);

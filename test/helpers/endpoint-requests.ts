@@ -27,6 +27,9 @@ import { type ComplaintAccessView, DEFAULT_QUEUE, type Principal, cycleParticipa
 import type { Role } from '../../src/domain/actors';
 import { digestSigner } from '../../src/services/audit-keys';
 import { ADMIN_ENDPOINTS, type AdminTarget } from './admin-endpoints';
+import { customerEntries } from './endpoints-customers';
+import { followUpEntries } from './endpoints-follow-ups';
+import { surveyEntries } from './endpoints-surveys';
 import type { ApiStack, CallResult } from './api';
 import { ACTION_DUE, VALID_ACTION_BODIES, validCycle } from './cycle-endpoints';
 import { ALWAYS, WEEKDAYS_UTC, policy } from './fixtures';
@@ -975,4 +978,4 @@ const serviceAreaEntries: EndpointEntry[] = [
 ];
 
 /** One entry per route of the API. */
-export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...authEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries, ...serviceAreaEntries];
+export const ENDPOINT_REQUESTS: EndpointEntry[] = [...healthEntries, ...authEntries, ...complaintEntries, ...cycleEntries, ...catalogEntries, ...auditEntries, ...adminEntries, ...analyticsEntries, ...reviewEntries, ...triggerEntries, ...serviceAreaEntries, ...followUpEntries, ...surveyEntries, ...customerEntries];

@@ -124,7 +124,7 @@ const B = complaint('B', '2026-04-03T16:00', [
   ['2026-04-07T13:40', { type: 'transfer', toAgentId: 'agent-b', reason: 'tariff specialist' }, agentA],
   ['2026-04-07T14:00', { type: 'customer_replied', message: 'any news?' }, agentB],
   ['2026-04-07T16:20', resolve('tariff_not_explained'), agentB],
-  ['2026-04-07T16:25', { type: 'record_csat', rating: 2 }, agentB],
+  ['2026-04-07T16:25', { type: 'record_csat', rating: 2, reasons: ['slow_response'] }, agentB],
 ]);
 
 /** C: opened Thu 9 09:00 and never touched; timers fired at 14:00 (first response breached 13:00, escalated 13:30). */

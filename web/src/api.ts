@@ -63,16 +63,21 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Expect a text answer (CSV, Markdown) instead of JSON. */
   text?: boolean;
+  /** Extra request headers (the customer page's X-Customer-Link). */
+  headers?: Record<string, string>;
+  /** Outside the staff session (the customer page): no cookie, no CSRF header, and a 401 ends no session. */
+  anonymous?: boolean;
 }
 
 async function request<T>(method: string, path: string, body: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: opts.text ? '*/*' : 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (method !== 'GET' && csrfToken && !opts.anonymous) headers['x-csrf-token'] = csrfToken;
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+  Object.assign(headers, opts.headers);
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal });
+    res = await fetch(path, { method, headers, credentials: opts.anonymous ? 'omit' : 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, { title: 'Network error', detail: (err as Error).message, code: 'NETWORK' });
@@ -82,7 +87,7 @@ async function request<T>(method: string, path: string, body: unknown, opts: Req
   if (!res.ok) {
     const problem: Problem = type.includes('json') ? await res.json().catch(() => ({})) : { title: res.statusText, detail: await res.text().catch(() => '') };
     const retry = Number(res.headers.get('retry-after'));
-    if (res.status === 401 && !opts.quiet401) for (const l of unauthorizedListeners) l();
+    if (res.status === 401 && !opts.quiet401 && !opts.anonymous) for (const l of unauthorizedListeners) l();
     throw new ApiError(res.status, { status: res.status, ...problem }, Number.isFinite(retry) && retry > 0 ? retry : null);
   }
   if (opts.text || !type.includes('json')) return (await res.text()) as T;

@@ -45,4 +45,14 @@ export function setLanguage(lang: Language): void {
   void i18n.changeLanguage(lang);
 }
 
+/**
+ * The language of one page without making it a saved preference: the
+ * customer page follows the link's language (or the visitor's switch) and
+ * leaves the staff choice in localStorage alone on a shared computer.
+ */
+export function setPageLanguage(lang: Language): void {
+  document.documentElement.lang = lang;
+  void i18n.changeLanguage(lang);
+}
+
 export default i18n;

@@ -86,6 +86,23 @@ const loadKeys = () => import('./pages/admin/Keys');
 const Keys = page(loadKeys);
 const loadPolicies = () => import('./pages/admin/Policies');
 const Policies = page(loadPolicies);
+const loadCustomers = () => import('./pages/admin/Customers');
+const Customers = page(loadCustomers);
+const loadSurveysHome = () => import('./pages/surveys/SurveysHome');
+const SurveysHome = page(loadSurveysHome);
+const loadNewDefinition = () => import('./pages/surveys/NewDefinition');
+const NewDefinition = page(loadNewDefinition);
+const loadDefinitionPage = () => import('./pages/surveys/DefinitionPage');
+const DefinitionPage = page(loadDefinitionPage);
+const loadNewCampaign = () => import('./pages/surveys/NewCampaign');
+const NewCampaign = page(loadNewCampaign);
+const loadCampaignPage = () => import('./pages/surveys/CampaignPage');
+const CampaignPage = page(loadCampaignPage);
+const loadFollowUps = () => import('./pages/supervisor/FollowUps');
+const FollowUps = page(loadFollowUps);
+// The customer's own page (a signed link, no session): outside the signed-in layout.
+const loadCustomerPage = () => import('./pages/customer/CustomerPage');
+const CustomerPage = page(loadCustomerPage);
 const loadNotFound = () => import('./pages/NotFound');
 const NotFound = page(loadNotFound);
 
@@ -109,6 +126,7 @@ const EARLY: [RegExp, () => Promise<unknown>, ((match: RegExpExecArray) => strin
   ],
   [/^\/app\/cycles$/, loadBoard],
   [/^\/app\/audit$/, loadAuditSearch],
+  [/^\/app\/customer$/, loadCustomerPage],
 ];
 for (const [pattern, load, data] of EARLY) {
   const match = pattern.exec(window.location.pathname);
@@ -139,6 +157,7 @@ export function AppRoutes() {
       <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/sign-in" element={<SignIn />} />
+          <Route path="/customer" element={<CustomerPage />} />
           <Route
             element={
               <RequireSession>
@@ -160,6 +179,13 @@ export function AppRoutes() {
             <Route path="admin/users" element={<Users />} />
             <Route path="admin/keys" element={<Keys />} />
             <Route path="admin/policies" element={<Policies />} />
+            <Route path="admin/customers" element={<Customers />} />
+            <Route path="surveys" element={<SurveysHome />} />
+            <Route path="surveys/new" element={<NewCampaign />} />
+            <Route path="surveys/:id" element={<CampaignPage />} />
+            <Route path="survey-definitions/new" element={<NewDefinition />} />
+            <Route path="survey-definitions/:id" element={<DefinitionPage />} />
+            <Route path="follow-ups" element={<FollowUps />} />
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

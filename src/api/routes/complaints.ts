@@ -67,7 +67,8 @@ export function complaintRoutes(service: ComplaintService): RouteSpec[] {
     handler: async ({ params, user, access }) => {
       const state = await service.get(params.id);
       access.check({ kind: 'complaint', view: state });
-      return { status: 200, body: complaintDetailView(state, Date.now(), user, { improvementCycles: await service.improvementCycles(state) }) };
+      const [improvementCycles, customerContact] = await Promise.all([service.improvementCycles(state), service.customerContact(state)]);
+      return { status: 200, body: complaintDetailView(state, Date.now(), user, { improvementCycles, customerContact }) };
     },
   });
 

@@ -22,9 +22,12 @@ const NAV: NavItem[] = [
   { to: '/dashboard', label: 'nav.dashboard', permission: 'analytics.read', all: true },
   { to: '/cycles', label: 'nav.cycles', permission: 'cycle.read' },
   { to: '/audit', label: 'nav.audit', permission: 'audit.read' },
+  { to: '/surveys', label: 'nav.surveys', permission: 'survey.read' },
+  { to: '/follow-ups', label: 'nav.followUps', permission: 'followup.read' },
   { to: '/admin/users', label: 'nav.users', permission: 'admin.manage' },
   { to: '/admin/keys', label: 'nav.keys', permission: 'admin.manage' },
   { to: '/admin/policies', label: 'nav.policies', permission: 'catalog.write' },
+  { to: '/admin/customers', label: 'nav.customers', permission: 'customer.manage' },
 ];
 
 export function LanguageSwitch() {

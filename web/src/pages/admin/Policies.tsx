@@ -219,6 +219,9 @@ function PolicyDetails({ p }: { p: PolicyVersionView }) {
       </Row>
       <Row label={t('policies.calendar')}>{p.calendarId}</Row>
       <Row label={t('policies.pause')}>{p.pauseOnAwaitingCustomer ? t('policies.yes') : t('policies.no')}</Row>
+      <Row label={t('policies.askNps')} testId="admin-policy-askNps">
+        {p.askNps ? t('policies.yes') : t('policies.no')}
+      </Row>
       <Row label={t('policies.warnings')}>{p.warningThresholds.map((w) => `${w} %`).join(', ') || '—'}</Row>
       <Row label={t('policies.escalation')}>
         {p.escalation.length === 0 ? (
@@ -290,6 +293,7 @@ function PolicyForm({ from, expectedVersion, calendars, onDone, onCancel }: { fr
     resolutionMinutes: String(from.targets.resolutionMinutes),
     calendarId: from.calendarId,
     pauseOnAwaitingCustomer: from.pauseOnAwaitingCustomer,
+    askNps: from.askNps ?? false,
     warningThresholds: from.warningThresholds.join(', '),
     escalation: JSON.stringify(from.escalation, null, 2),
     reopenWindowMinutes: String(from.reopenWindowMinutes),
@@ -319,6 +323,7 @@ function PolicyForm({ from, expectedVersion, calendars, onDone, onCancel }: { fr
       targets: { firstResponseMinutes: num(f.firstResponseMinutes), nextResponseMinutes: num(f.nextResponseMinutes), resolutionMinutes: num(f.resolutionMinutes) },
       calendarId: f.calendarId,
       pauseOnAwaitingCustomer: f.pauseOnAwaitingCustomer,
+      askNps: f.askNps,
       warningThresholds: splitList(f.warningThresholds).map(Number),
       escalation,
       reopenWindowMinutes: num(f.reopenWindowMinutes),
@@ -380,6 +385,10 @@ function PolicyForm({ from, expectedVersion, calendars, onDone, onCancel }: { fr
         <label className="admin-check">
           <input type="checkbox" checked={f.pauseOnAwaitingCustomer} onChange={(e) => setF({ ...f, pauseOnAwaitingCustomer: e.target.checked })} />
           {t('policies.pause')}
+        </label>
+        <label className="admin-check">
+          <input type="checkbox" checked={f.askNps} onChange={(e) => setF({ ...f, askNps: e.target.checked })} data-testid="admin-policy-input-askNps" />
+          {t('policies.askNps')}
         </label>
       </div>
       <Field label={t('policies.escalationJson', { actions: ESCALATION_ACTIONS.join(', ') })} error={err} field="escalation">

@@ -13,6 +13,7 @@ import { Loading, ProblemView } from '../../components/States';
 import { formatDateTime } from '../../format';
 import { ActionPanel } from './ActionForms';
 import { ClockTable } from './ClockTable';
+import { CustomerPanel } from './CustomerPanel';
 import { Timeline } from './Timeline';
 import type { ComplaintDetail } from './types';
 
@@ -109,14 +110,7 @@ export default function ComplaintPage() {
 
         <section className="panel" aria-labelledby="complaint-customer-h">
           <h2 id="complaint-customer-h">{t('complaint.customer')}</h2>
-          <dl className="complaint-dl">
-            <dt>{t('field.customerName')}</dt>
-            <dd>{c.customer.name ?? '—'}</dd>
-            <dt>{t('field.customerId')}</dt>
-            <dd>{c.customer.id}</dd>
-            <dt>{t('field.email')}</dt>
-            <dd>{c.customer.email ? <a href={`mailto:${c.customer.email}`}>{c.customer.email}</a> : '—'}</dd>
-          </dl>
+          <CustomerPanel complaint={c} />
           <h3>{t('complaint.description')}</h3>
           <p className="complaint-description">{c.description}</p>
         </section>

@@ -114,6 +114,7 @@ export default function Dashboard() {
   return (
     <div className="dash">
       <h1>{t('title')}</h1>
+      {scopeOf(user.role, 'followup.read') !== null && <OpenFollowUps />}
       <form className="form-row panel" aria-label={t('filters.label')} onSubmit={(e) => e.preventDefault()}>
         <label>
           {t('filters.range')}
@@ -272,6 +273,20 @@ export default function Dashboard() {
 
       {canReadComplaints && <TeamQueue />}
     </div>
+  );
+}
+
+/** How many low-rating callbacks wait (GET /follow-ups?status=open answers at most 500), linked to their list. */
+function OpenFollowUps() {
+  const { t } = useTranslation('dashboard');
+  const open = useQuery({ queryKey: ['follow-ups', 'open'], queryFn: () => api.get<{ items: unknown[] }>('/follow-ups?status=open'), refetchInterval: 30_000 });
+  if (open.isPending) return null;
+  if (open.error) return <ProblemView error={open.error} title={t('followUps.title')} />;
+  const count = open.data.items.length;
+  return (
+    <p className="panel" data-testid="dash-follow-ups" data-value={count}>
+      {t(count >= 500 ? 'followUps.many' : 'followUps.open', { count })} · <Link to="/follow-ups">{t('followUps.link')}</Link>
+    </p>
   );
 }
 

@@ -1,0 +1,125 @@
+/**
+ * Authentication of the customer link API: the customer has no account and no
+ * key, only a signed token (src/domain/customer-link.ts) sent in the
+ * `X-Customer-Link` header. For every request, in this order:
+ *
+ * 1. the client address's token bucket (`config.customers.addressRatePerMinute`),
+ *    before any parsing, so a flood of forged tokens costs one map lookup each;
+ * 2. the token's form and signature (no database read for a forged or altered token);
+ * 3. the link's token bucket (`config.customers.linkRatePerMinute`), keyed by the
+ *    link id of a token whose signature holds (a forged token never drains a real
+ *    link's bucket); an expired token still counts against its link;
+ * 4. expiry, the subject the route expects, then the link record: it exists,
+ *    is bound to the token's subject, subject id and customer, and is not revoked.
+ *
+ * Refusals: 401 LINK_INVALID (missing, malformed, forged, altered, another
+ * subject, a record that does not match), 410 LINK_EXPIRED, 410 LINK_REVOKED,
+ * 429 RATE_LIMITED with Retry-After. Buckets live in this process's memory (as
+ * the API's own limiter, src/api/hardening.ts; issue 13 moves limits to a
+ * shared store): with N API replicas a link gets N times the rate.
+ */
+import type { Request, Response } from 'express';
+import { type Config, linkSecretOf } from '../config';
+import type { Models } from '../db/models';
+import { type LinkClaims, type LinkSubject, verifyLinkToken } from '../domain/customer-link';
+import { ErrorCode } from '../domain/errors';
+import { type RateLimit, createRateLimiter } from './hardening';
+import { HttpProblem } from './problem';
+
+export const LINK_HEADER = 'x-customer-link';
+
+export interface LinkAuthenticator {
+  /**
+   * The verified claims of the request's link, or throws the problem (401/410/429).
+   * `expected`: the subject the route serves (a link for another subject is LINK_INVALID), or `any`.
+   */
+  authenticate(req: Request, expected: LinkSubject | 'any'): Promise<{ claims: LinkClaims }>;
+}
+
+export interface LinkAuthenticatorDeps {
+  models: Models;
+  config: Pick<Config, 'customers' | 'secrets'>;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+const SUBJECT_NOUN: Record<LinkSubject, string> = { complaint: 'a complaint', invitation: 'a survey invitation' };
+
+const invalid = (detail: string) => new HttpProblem(401, 'Unauthorized', detail, { code: ErrorCode.LINK_INVALID });
+const gone = (code: 'LINK_EXPIRED' | 'LINK_REVOKED', detail: string) => new HttpProblem(410, 'Gone', detail, { code: ErrorCode[code] });
+
+/** The refusal of a request over `what`'s limit, or null when a token was taken. */
+type Bucket = (key: string) => HttpProblem | null;
+
+/**
+ * A token bucket per key (burst = one minute's rate). The bucket arithmetic is
+ * the API limiter's (createRateLimiter), driven with the key as the caller
+ * rather than copied; its headers go nowhere (the link API sends Retry-After on
+ * refusal only).
+ */
+function keyedBucket(limit: RateLimit, what: string, now: () => number): Bucket {
+  const limiter = createRateLimiter(limit, now);
+  const noHeaders = { setHeader: () => undefined } as unknown as Response;
+  return (key) => {
+    let refused: HttpProblem | null = null;
+    limiter({ ip: key } as Request, noHeaders, (err?: unknown) => {
+      if (err instanceof HttpProblem) refused = err;
+    });
+    if (!refused) return null;
+    const retryAfter = (refused as HttpProblem).headers['retry-after'] ?? '60';
+    return new HttpProblem(429, 'Too Many Requests', `too many requests ${what} (at most ${limit.perMinute} a minute); retry in ${retryAfter} s`, { code: 'RATE_LIMITED' }, { 'retry-after': retryAfter });
+  };
+}
+
+interface Buckets {
+  address: Bucket;
+  link: Bucket;
+}
+
+/**
+ * One set of buckets per database handle, i.e. per API process (and per test
+ * stack): the complaint and survey link routes each build an authenticator,
+ * and they must share one limit per address and per link.
+ */
+const bucketsOf = new WeakMap<Models, Buckets>();
+
+export function createLinkAuthenticator({ models, config, now = Date.now }: LinkAuthenticatorDeps): LinkAuthenticator {
+  let buckets = bucketsOf.get(models);
+  if (!buckets) {
+    const { addressRatePerMinute, linkRatePerMinute } = config.customers;
+    buckets = {
+      address: keyedBucket({ perMinute: addressRatePerMinute, burst: addressRatePerMinute }, 'from this address', now),
+      link: keyedBucket({ perMinute: linkRatePerMinute, burst: linkRatePerMinute }, 'for this link', now),
+    };
+    bucketsOf.set(models, buckets);
+  }
+  const { address, link } = buckets;
+  const secret = linkSecretOf(config);
+
+  async function authenticate(req: Request, expected: LinkSubject | 'any'): Promise<{ claims: LinkClaims }> {
+    // req.ip honours the app's `trust proxy` setting (QL_TRUST_PROXY).
+    const addressRefusal = address(`address:${req.ip ?? 'unknown'}`);
+    if (addressRefusal) throw addressRefusal;
+
+    const token = req.header(LINK_HEADER);
+    if (!token) throw invalid(`send the token of your link in the X-Customer-Link header`);
+    const check = verifyLinkToken(token, secret, now());
+    if (!check.ok && check.reason !== 'expired') throw invalid('this link is not valid: it is incomplete, altered or was not issued by us');
+    const claims = check.claims!;
+
+    const linkRefusal = link(`link:${claims.linkId}`);
+    if (linkRefusal) throw linkRefusal;
+
+    if (!check.ok) throw gone('LINK_EXPIRED', `this link expired at ${new Date(claims.expiresAt).toISOString()}; ask for a new one`);
+    if (expected !== 'any' && claims.subject !== expected) throw invalid(`this link is for ${SUBJECT_NOUN[claims.subject]}, not ${SUBJECT_NOUN[expected]}`);
+
+    const record = await models.CustomerLink.findById(claims.linkId, { subject: 1, subjectId: 1, customerId: 1, revokedAt: 1 }).lean();
+    if (!record || record.subject !== claims.subject || record.subjectId !== claims.subjectId || record.customerId !== claims.customerId) {
+      throw invalid('this link is not valid: it does not match any link we issued');
+    }
+    if (record.revokedAt) throw gone('LINK_REVOKED', `this link was withdrawn on ${record.revokedAt.toISOString()}; ask for a new one`);
+    return { claims };
+  }
+
+  return { authenticate };
+}
