@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -78,7 +79,9 @@ export async function complaintWorkflow(input: ComplaintWorkflowInput): Promise<
         await condition(() => state !== undefined);
         if (requests.has(requestId)) return state!;
         try {
-          const applied = applyCommand(state!, command, actor, Date.now());
+          // Complaints rated before the feedback rules (reason codes on a low rating, NPS per policy)
+          // replay under the old rule: their accepted ratings must be accepted again.
+          const applied = applyCommand(state!, command, actor, Date.now(), { legacyFeedback: !patched('customer-feedback-rules') });
           requests.add(requestId);
           await persist(applied);
           return applied.state;

@@ -15,7 +15,9 @@ const isoDate = z.iso.datetime();
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 
 /** One record's hash chain: `complaint:<id>`, `cycle:<id>`, `review:<id>` or `user:<id>`. */
-export const auditStream = z.string().regex(/^((complaint|cycle|user):[A-Za-z0-9_-]{1,64}|review:[A-Za-z0-9_-]{1,100})$/, 'must be complaint:<id>, cycle:<id>, review:<id> or user:<id>');
+export const auditStream = z
+  .string()
+  .regex(/^((complaint|cycle|user|customer):[A-Za-z0-9_-]{1,64}|(review|follow_up|survey):[A-Za-z0-9_-]{1,100})$/, 'must be <complaint|cycle|user|customer|review|follow_up|survey>:<id>');
 
 const auditFilterFields = {
   stream: auditStream.optional(),

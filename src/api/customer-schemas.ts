@@ -13,6 +13,8 @@ const isoDate = z.iso.datetime();
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const customerIdParams = z.strictObject({ id: idString });
+/** The body of a staff action that takes none: `{}` or no body at all. */
+export const noFieldsBody = z.strictObject({});
 
 // ------------------------------------------------------------- customer link API
 

@@ -131,7 +131,19 @@ export const complaintView = z.object({
     .optional()
     .describe('GET /complaints/:id only: open improvement cycles bound to its service area, with no filter or one it matches ("we are fixing this")'),
   notes: z.array(z.object({ seq: z.number(), authorId: z.string(), text: z.string(), visibility: z.string(), at: isoDate })),
-  csat: z.object({ rating: z.number(), comment: z.string().optional(), at: isoDate }).nullable(),
+  csat: z
+    .object({
+      rating: z.number(),
+      comment: z.string().optional(),
+      /** Reason codes of a low rating. */
+      reasons: z.array(z.string()),
+      /** NPS 0-10 where the policy asks for it. */
+      nps: z.number().nullable(),
+      /** The customer id when they rated through their link, else the agent who typed it in. */
+      recordedBy: z.string(),
+      at: isoDate,
+    })
+    .nullable(),
   sla: z
     .object({
       policy: z.object({ policyId: z.string(), version: z.number(), name: z.string(), calendarId: z.string(), calendarVersion: z.number() }),

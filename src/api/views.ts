@@ -44,7 +44,9 @@ export function complaintToView(s: ComplaintState, now: number, extra?: Pick<z.i
     serviceArea: s.serviceArea ?? null,
     resolution: s.resolution && { summary: s.resolution.summary, by: s.resolution.by, cause: s.resolution.cause ?? null, tags: s.resolution.tags ?? [] },
     notes: s.notes.map((n) => ({ ...n, at: iso(n.at) })),
-    csat: s.csat ? { rating: s.csat.rating, comment: s.csat.comment, at: iso(s.csat.at) } : null,
+    csat: s.csat
+      ? { rating: s.csat.rating, comment: s.csat.comment, reasons: s.csat.reasons ?? [], nps: s.csat.nps ?? null, recordedBy: s.csat.recordedBy, at: iso(s.csat.at) }
+      : null,
     sla: sla && {
       policy: sla.policy,
       // The policy's thresholds (percent of a target): clients colour a countdown by them.

@@ -189,7 +189,7 @@ const outboxSchema = new Schema(
     recipients: { userIds: [String], roles: [String] },
     data: { type: Schema.Types.Mixed, default: {} },
     createdAt: { type: Date, required: true },
-    /** `cancelled`: an email whose customer's contact was erased before it was sent (never sent). */
+    /** `cancelled`: an email that will never be sent (contact erased or missing, invitation link revoked; lastError says which). */
     status: { type: String, enum: ['pending', 'delivered', 'cancelled'], required: true },
     deliveredTo: { type: [String], default: [] },
     attempts: { type: Number, default: 0 },

@@ -242,7 +242,7 @@ describe('a complaint through its customer link', () => {
     }
   });
 
-  it('given a customer whose language is Simplified Chinese, when they open the link on a desktop, then the page, its step names and the rating form are in Chinese with <html lang="zh-CN">, and the EN / 中文 switch changes the language for the tab', async () => {
+  it('given a customer whose language is Simplified Chinese, when they open the link on a desktop, then the page, its step names and the rating form are in Chinese with <html lang="zh-CN">, the EN / 中文 switch changes the language for the tab, and "not solved" reopens it as the customer', async () => {
     const id = await register({ id: 'cust-e2e-wang', name: '王芳', email: 'wang@example.com', language: 'zh-CN' }, '快递把包裹放错了楼，至今没有找到。');
     const alice = stack.keys.alice!;
     await ok(stack.call('POST', `/complaints/${id}/acknowledge`, { key: alice, body: {} }), 200);
@@ -280,6 +280,20 @@ describe('a complaint through its customer link', () => {
       // The staff language preference is left alone.
       await expect(page.evaluate('localStorage.getItem("ql.language")')).resolves.toBeNull();
       expect((await stored(id)).status).toBe('resolved');
+
+      // Not solved after all: the customer reopens it, with a reason, inside the reopen window.
+      await page.getByTestId('customer-solved-no').click();
+      await page.getByTestId('customer-reopen-reason').fill('包裹里少了一件东西。');
+      const reopened = page.waitForResponse((r) => r.url().endsWith('/customer-link/reopen') && r.status() === 200);
+      await page.getByTestId('customer-reopen-submit').click();
+      await reopened;
+      await page.locator('[data-testid="customer-complaint"][data-status="reopened"]').waitFor();
+      await expect(page.getByTestId('customer-status-text').textContent()).resolves.toBe('您已要求重新处理，我们正在继续跟进。');
+      await expect(page.getByTestId('customer-solved').count()).resolves.toBe(0);
+      await expectAccessible(page);
+      const reopenEvents = await stack.models.AuditEvent.find({ stream: `complaint:${id}`, action: 'reopen' }).lean();
+      expect(reopenEvents.map((e) => e.actor)).toEqual([expect.objectContaining({ id: 'cust-e2e-wang', role: 'customer' })]);
+      expect((await workflowState(id)).status).toBe('reopened');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -99,6 +99,8 @@ describe('follow-ups and the customer panel', () => {
       await expect(panel.getByTestId('customer-email').textContent()).resolves.toBe('wang.fang@example.com');
       await expect(panel.getByTestId('customer-language').textContent()).resolves.toBe('Simplified Chinese');
       await expect(panel.getByTestId('customer-csat').getAttribute('data-rating')).resolves.toBe('1');
+      await expect(panel.getByTestId('customer-csat-reasons').textContent()).resolves.toBe('Slow response, Not resolved');
+      await expect(panel.getByTestId('customer-csat').textContent()).resolves.toContain('recorded by alice');
       const item = panel.locator('[data-testid="customer-follow-up"][data-status="done"]');
       await item.waitFor();
       await expect(item.textContent()).resolves.toMatch(/rating of 1\/5[\s\S]*Slow response, Not resolved[\s\S]*refund of the delivery fee/);

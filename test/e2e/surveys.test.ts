@@ -76,7 +76,7 @@ function localDateTime(days: number): string {
 }
 
 describe('surveys', () => {
-  it('given olivia, when she defines a SERVQUAL survey, rewords an item into version 2, starts a campaign from a CSV file, customers answer through their links and she closes it now, then the results show the gap chart, the largest negative gap and overall score of an independent computation, and the Markdown export carries them', async () => {
+  it('given olivia, when she defines a SERVQUAL survey, rewords an item into version 2, starts a campaign from a CSV file, customers answer through their links and she closes it now, then the results show the gap chart, the largest negative gap (named in Chinese too) and overall score of an independent computation, and the Markdown export carries them', async () => {
     const { context, page, errors } = await newPage(browser, stack);
     try {
       await signIn(page, 'olivia');
@@ -221,6 +221,13 @@ describe('surveys', () => {
 
       await expectAccessible(page);
       await saveScreenshot(page, 'survey-results-servqual');
+
+      // In Simplified Chinese the same results read in Chinese (the dimension names are the page's, the figures the API's).
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+      await page.getByTestId('results-largest-gap').filter({ hasText: '负差距最大的维度：可靠性' }).waitFor();
+      await expect(page.getByTestId('results-dimension-reliability').locator('th').textContent()).resolves.toBe('可靠性');
+      await expect(page.evaluate('document.documentElement.lang')).resolves.toBe('zh-CN');
+      await expectAccessible(page);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -437,7 +437,7 @@ describe('customer links', () => {
       expect(errorPaths(c)).toEqual(['body.nps']);
     });
 
-    it('given the staff link routes with a malformed or unknown complaint id, or a revoke with no live link, then 400 or 404 and nothing changes', async () => {
+    it('given the staff link routes with a malformed or unknown complaint id, a query or body field, or a revoke with no live link, then 400 or 404 and nothing changes', async () => {
       const sam = stack.keys.sam!;
       for (const path of [`/complaints/${encodeURIComponent('bad id!')}/customer-link`, `/complaints/${'x'.repeat(65)}/customer-link/revoke`]) {
         const res = await rejected('POST', path, { key: sam }, 400, 'VALIDATION_FAILED');
@@ -449,9 +449,13 @@ describe('customer links', () => {
       const res = await rejected('POST', `/complaints/${fresh.id}/customer-link/revoke`, { key: sam }, 404, 'NOT_FOUND');
       expect(res.body.detail).toMatch(/no live customer link/);
       await rejected('POST', `/complaints/${fixture.id}/customer-link?x=1`, { key: sam }, 400, 'VALIDATION_FAILED');
+      for (const suffix of ['', '/revoke']) {
+        const res = await rejected('POST', `/complaints/${fixture.id}/customer-link${suffix}`, { key: sam, body: { ttlDays: 365 } }, 400, 'VALIDATION_FAILED');
+        expect(errorPaths(res)).toEqual(['body.ttlDays']);
+      }
     });
 
-    it('given the customer routes with a malformed or unknown customer id, then 400 or 404 and nothing changes', async () => {
+    it('given the customer routes with a malformed or unknown customer id or an unknown body field, then 400 or 404 and nothing changes', async () => {
       const ada = stack.keys.ada!;
       for (const [method, suffix] of [['GET', ''], ['POST', '/erase']] as const) {
         const bad = await rejected(method, `/customers/${encodeURIComponent('no spaces!')}${suffix}`, { key: ada }, 400, 'VALIDATION_FAILED');
@@ -459,6 +463,8 @@ describe('customer links', () => {
         await rejected(method, `/customers/${'x'.repeat(65)}${suffix}`, { key: ada }, 400, 'VALIDATION_FAILED');
         await rejected(method, `/customers/nobody-${uniqueId('c')}${suffix}`, { key: ada }, 404, 'NOT_FOUND');
       }
+      const extra = await rejected('POST', `/customers/nobody/erase`, { key: ada, body: { fields: ['email'] } }, 400, 'VALIDATION_FAILED');
+      expect(errorPaths(extra)).toEqual(['body.fields']);
     });
 
     it('given an intake whose customer language is not offered, then 400 naming body.customer.language and nothing changes', async () => {

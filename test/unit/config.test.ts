@@ -67,6 +67,12 @@ describe('loadConfig', () => {
       QL_OIDC_ROLE_MAP: 'ql-agents=agent, ql-leads=supervisor',
       QL_OIDC_USER_ID_CLAIM: 'email',
       QL_TRUST_PROXY: '1',
+      QL_SMTP_URL: 'smtps://mailer:secret@smtp.example.com:465',
+      QL_MAIL_FROM: 'Example Care <care@example.com>',
+      QL_LINK_SECRET: 'link-secret-0123456789',
+      QL_LINK_TTL_DAYS: '14',
+      QL_LINK_RATE_LIMIT_PER_MINUTE: '10',
+      QL_LINK_ADDRESS_RATE_LIMIT_PER_MINUTE: '100',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
@@ -77,6 +83,8 @@ describe('loadConfig', () => {
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       // Split on commas, trimmed, empty entries dropped.
       notifications: { webhookUrls: ['https://hooks.example.com/a', 'http://hooks.internal:9000/b'] },
+      mail: { smtpUrl: 'smtps://mailer:secret@smtp.example.com:465', from: 'Example Care <care@example.com>' },
+      customers: { linkSecret: 'link-secret-0123456789', linkTtlDays: 14, linkRatePerMinute: 10, addressRatePerMinute: 100 },
       worker: { maxCachedWorkflows: 500, stickyQueueTimeoutMs: 2000 },
       audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
       loop: { triggerIntervalMinutes: 720, triggerOffsetMinutes: 30 },
@@ -108,6 +116,9 @@ describe('loadConfig', () => {
       logLevel: 'info',
       secrets: { apiKeyPepper: PEPPER, webhookSecret: WEBHOOK_SECRET },
       notifications: { webhookUrls: [] },
+      // Customer email off until QL_SMTP_URL is set; links signed with a key derived from the webhook secret, valid 30 days.
+      mail: { from: 'qualityloop <no-reply@qualityloop.local>' },
+      customers: { linkTtlDays: 30, linkRatePerMinute: 30, addressRatePerMinute: 300 },
       worker: { stickyQueueTimeoutMs: 1000 },
       audit: { digestIntervalMinutes: 60 },
       // The improvement triggers: daily at 01:00 UTC.

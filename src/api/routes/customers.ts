@@ -11,7 +11,7 @@ import { DomainError, ErrorCode } from '../../domain/errors';
 import type { ComplaintService } from '../../services/complaints';
 import { issueComplaintLink, revokeComplaintLink } from '../../services/customer-links';
 import { eraseContact, getContact } from '../../services/customers';
-import { contactView, customerIdParams, erasureView, issuedLinkView, revokedLinkView } from '../customer-schemas';
+import { contactView, customerIdParams, erasureView, issuedLinkView, noFieldsBody, revokedLinkView } from '../customer-schemas';
 import { type Access, type RouteSpec, defineRoute } from '../route';
 import { complaintIdParams } from '../schemas';
 import { problemResponses } from './common';
@@ -40,7 +40,8 @@ export function customerRoutes({ config, models, complaints }: CustomerRouteDeps
       summary: "The complaint's customer link (created if none), to hand over another way: the customer page URL and its expiry",
       permission: 'customer.link',
       params: complaintIdParams,
-      responses: { 200: { description: 'the link', schema: issuedLinkView }, ...problemResponses(400, 401, 403, 404, 503) },
+      body: noFieldsBody,
+      responses: { 200: { description: 'the link', schema: issuedLinkView }, ...problemResponses(400, 401, 403, 404, 413, 415, 503) },
       handler: async ({ params, user, access }) => {
         const complaint = await complaintInScope(params.id, access);
         const link = await issueComplaintLink(models, config, complaint, { id: user.id, role: user.role });
@@ -54,7 +55,8 @@ export function customerRoutes({ config, models, complaints }: CustomerRouteDeps
       summary: "Revoke the complaint's live customer link (its tokens answer 410 LINK_REVOKED; the next link needed is a new one)",
       permission: 'customer.link',
       params: complaintIdParams,
-      responses: { 200: { description: 'the revoked link', schema: revokedLinkView }, ...problemResponses(400, 401, 403, 404, 503) },
+      body: noFieldsBody,
+      responses: { 200: { description: 'the revoked link', schema: revokedLinkView }, ...problemResponses(400, 401, 403, 404, 413, 415, 503) },
       handler: async ({ params, user, access }) => {
         const complaint = await complaintInScope(params.id, access);
         const revoked = await revokeComplaintLink(models, complaint, { id: user.id, role: user.role });
@@ -82,7 +84,8 @@ export function customerRoutes({ config, models, complaints }: CustomerRouteDeps
       summary: "Erase a customer's contact on request: email and name removed, pending email to them cancelled, audited (a repeat changes nothing)",
       permission: 'customer.manage',
       params: customerIdParams,
-      responses: { 200: { description: 'erased (now or by an earlier request)', schema: erasureView }, ...problemResponses(400, 401, 403, 404, 503) },
+      body: noFieldsBody,
+      responses: { 200: { description: 'erased (now or by an earlier request)', schema: erasureView }, ...problemResponses(400, 401, 403, 404, 413, 415, 503) },
       handler: async ({ params, user }) => {
         const erasure = await eraseContact(models, params.id, { id: user.id, role: user.role });
         return { status: 200, body: { ...erasure, erasedAt: iso(erasure.erasedAt) } };

@@ -11,11 +11,12 @@ import type { TFunction } from 'i18next';
 import { type FormEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SEVERITIES } from '../../../../src/domain/sla-policy';
+import { CSAT_REASON_CODES, LOW_CSAT_MAX } from '../../../../src/domain/customer';
 import { ApiError, api, newIdempotencyKey } from '../../api';
 import { FieldErrors, ProblemView } from '../../components/States';
 import type { ActionBody, ActionName, AreaView, AvailableAction, ComplaintDetail } from './types';
 
-type FieldKind = 'text' | 'textarea' | 'select' | 'checkbox';
+type FieldKind = 'text' | 'textarea' | 'select' | 'checkbox' | 'checkboxes';
 interface FieldSpec {
   /** The body field (also the last segment of the API's error path). */
   name: string;
@@ -40,6 +41,14 @@ function specs(t: TFunction<'agent'>, c: ComplaintDetail, causes: { code: string
   const reason: FieldSpec = { name: 'reason', kind: 'textarea', required: true };
   const message: FieldSpec = { name: 'message', kind: 'textarea', required: true };
   const comment: FieldSpec = { name: 'comment', kind: 'textarea' };
+  // Reason codes are required for a low rating (1-LOW_CSAT_MAX) and refused otherwise; the API names the field.
+  const reasons: FieldSpec = { name: 'reasons', kind: 'checkboxes', hint: t('field.reasonsHint', { max: LOW_CSAT_MAX }), options: CSAT_REASON_CODES.map((r) => ({ value: r, label: t(`reason.${r}`) })) };
+  // Asked only where the complaint's policy asks for NPS; otherwise the API refuses it.
+  const nps: FieldSpec = { name: 'nps', kind: 'select', options: [{ value: '', label: t('field.noNps') }, ...Array.from({ length: 11 }, (_, i) => ({ value: String(i), label: String(i) }))] };
+  const feedback = (v: Values) => ({
+    ...(str(v, 'reasons') ? { reasons: str(v, 'reasons').split(',') as (typeof CSAT_REASON_CODES)[number][] } : {}),
+    ...(str(v, 'nps') ? { nps: Number(str(v, 'nps')) } : {}),
+  });
   return {
     acknowledge: { fields: [], body: (): ActionBody<'acknowledge'> => ({}) },
     add_note: {
@@ -73,8 +82,8 @@ function specs(t: TFunction<'agent'>, c: ComplaintDetail, causes: { code: string
     },
     reopen: { fields: [reason], body: (v): ActionBody<'reopen'> => ({ reason: str(v, 'reason') }) },
     close: {
-      fields: [{ name: 'rating', kind: 'select', options: [{ value: '', label: t('field.noRating') }, ...ratings] }, comment],
-      body: (v): ActionBody<'close'> => ({ ...(str(v, 'rating') ? { rating: Number(str(v, 'rating')) } : {}), ...opt(v, 'comment') }),
+      fields: [{ name: 'rating', kind: 'select', options: [{ value: '', label: t('field.noRating') }, ...ratings] }, reasons, nps, comment],
+      body: (v): ActionBody<'close'> => ({ ...(str(v, 'rating') ? { rating: Number(str(v, 'rating')) } : {}), ...feedback(v), ...opt(v, 'comment') }),
     },
     cancel: {
       fields: [
@@ -85,9 +94,9 @@ function specs(t: TFunction<'agent'>, c: ComplaintDetail, causes: { code: string
       body: (v): ActionBody<'cancel'> => ({ reason: (str(v, 'reason') || 'duplicate') as 'duplicate' | 'withdrawn', ...opt(v, 'duplicateOf'), ...opt(v, 'note') }),
     },
     record_csat: {
-      fields: [{ name: 'rating', kind: 'select', required: true, options: [{ value: '', label: t('field.choose') }, ...ratings] }, comment],
+      fields: [{ name: 'rating', kind: 'select', required: true, options: [{ value: '', label: t('field.choose') }, ...ratings] }, reasons, nps, comment],
       // No rating chosen: sent without one, and the API names the missing field.
-      body: (v) => ({ ...(str(v, 'rating') ? { rating: Number(str(v, 'rating')) } : {}), ...opt(v, 'comment') }) as ActionBody<'record_csat'>,
+      body: (v) => ({ ...(str(v, 'rating') ? { rating: Number(str(v, 'rating')) } : {}), ...feedback(v), ...opt(v, 'comment') }) as ActionBody<'record_csat'>,
     },
   };
 }
@@ -155,6 +164,31 @@ function ActionForm({ complaint, action, spec }: { complaint: ComplaintDetail; a
           const invalid = m.error instanceof ApiError && m.error.fieldErrors(f.name).length > 0;
           const common = { id, 'data-testid': id, 'aria-invalid': invalid ? true : undefined, 'aria-describedby': invalid ? errId : f.hint ? `${id}-hint` : undefined, required: f.required };
           const fieldLabel = t(`field.${f.name}`);
+          if (f.kind === 'checkboxes') {
+            // Several values of one field, kept as a comma-separated string in the form state.
+            const chosen = str(values, f.name).split(',').filter(Boolean);
+            const toggle = (value: string, on: boolean) => {
+              const next = on ? [...chosen, value] : chosen.filter((x) => x !== value);
+              setValues({ ...values, [f.name]: next.join(',') });
+            };
+            return (
+              <fieldset key={f.name} className="complaint-field" data-testid={id} aria-invalid={invalid ? true : undefined} aria-describedby={invalid ? errId : f.hint ? `${id}-hint` : undefined}>
+                <legend>{fieldLabel}</legend>
+                {(f.options ?? []).map((o) => (
+                  <div key={o.value} className="complaint-check">
+                    <input type="checkbox" id={`${id}-${o.value}`} data-testid={`${id}-${o.value}`} checked={chosen.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
+                    <label htmlFor={`${id}-${o.value}`}>{o.label}</label>
+                  </div>
+                ))}
+                {f.hint && (
+                  <span id={`${id}-hint`} className="complaint-hint">
+                    {f.hint}
+                  </span>
+                )}
+                <FieldErrors error={m.error} field={f.name} id={errId} />
+              </fieldset>
+            );
+          }
           if (f.kind === 'checkbox') {
             return (
               <div key={f.name} className="complaint-field complaint-check">

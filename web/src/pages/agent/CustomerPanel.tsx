@@ -20,18 +20,9 @@ import type { ComplaintDetail } from './types';
 
 const FOLLOW_UP_REFRESH_MS = 15_000;
 
-/**
- * The rating as the detail view gives it; reason codes, NPS and who recorded
- * it are shown when the view carries them (the state has them: ComplaintState.csat).
- */
-type WithFeedback = ComplaintDetail & {
-  csat: (NonNullable<ComplaintDetail['csat']> & { reasons?: string[]; nps?: number | null; recordedBy?: string }) | null;
-};
-
-export function CustomerPanel({ complaint }: { complaint: ComplaintDetail }) {
+export function CustomerPanel({ complaint: c }: { complaint: ComplaintDetail }) {
   const { t } = useTranslation('agent');
   const user = useUser();
-  const c = complaint as WithFeedback;
   const contact = c.customerContact;
   const name = contact ? contact.name : (c.customer.name ?? null);
   const email = contact ? contact.email : (c.customer.email ?? null);
@@ -63,7 +54,7 @@ export function CustomerPanel({ complaint }: { complaint: ComplaintDetail }) {
             {c.csat.rating}/5 · {formatDateTime(c.csat.at)}
             {c.csat.recordedBy && ` · ${t('customer.recordedBy', { by: c.csat.recordedBy })}`}
           </dd>
-          {c.csat.reasons && c.csat.reasons.length > 0 && (
+          {c.csat.reasons.length > 0 && (
             <>
               <dt>{t('customer.reasons')}</dt>
               <dd data-testid="customer-csat-reasons">{c.csat.reasons.map((r) => t(`surveys:reason.${r}`, { defaultValue: r })).join(', ')}</dd>
@@ -75,7 +66,7 @@ export function CustomerPanel({ complaint }: { complaint: ComplaintDetail }) {
               <dd>{c.csat.comment}</dd>
             </>
           )}
-          {c.csat.nps !== undefined && c.csat.nps !== null && (
+          {c.csat.nps !== null && (
             <>
               <dt>{t('customer.nps')}</dt>
               <dd data-testid="customer-nps">{c.csat.nps}/10</dd>
