@@ -32,7 +32,8 @@ const areaFields = {
     .default([])
     .describe('the cause catalog agents pick from when resolving; empty = complaints of the area are resolved without a cause'),
   objectives: z
-    .array(z.strictObject({ kpi: z.enum(KPI_IDS), comparator: z.enum(COMPARATORS), target: z.number().min(0).max(1e9).describe('shares are 0..1') }))
+    // Negative for NPS and SERVQUAL gaps; each KPI's own range is checked by `serviceAreaProblems`.
+    .array(z.strictObject({ kpi: z.enum(KPI_IDS), comparator: z.enum(COMPARATORS), target: z.number().min(-1e9).max(1e9).describe('shares are 0..1, NPS -100..100, SERVQUAL gaps -6..6') }))
     .max(40)
     .default([]),
   review: z

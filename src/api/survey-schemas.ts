@@ -27,7 +27,13 @@ const questions = <T extends z.ZodType>(item: T) => z.array(item).min(SURVEY_LIM
 // ------------------------------------------------------------------ definitions
 
 export const surveyIdParams = z.strictObject({ id: slug });
-export const surveyVersionParams = z.strictObject({ id: slug, version: z.coerce.number().int().min(1).max(1_000_000) });
+export const surveyVersionParams = z.strictObject({
+  id: slug,
+  version: z
+    .string()
+    .regex(/^[1-9][0-9]{0,5}$/, 'must be a version number (1, 2, ...)')
+    .transform((v) => Number.parseInt(v, 10)),
+});
 
 const servqualItem = z.strictObject({
   id: questionId.describe('stable across versions: answers and results key on it'),

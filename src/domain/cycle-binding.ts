@@ -15,7 +15,7 @@
  */
 import { startOfLocalDay } from './calendar';
 import type { DataInput, SmartGoal } from './cycle-analysis';
-import { type ComplaintFact, type Dimension, type KpiBinding, type KpiPeriod, KPIS, addDays, dayInZone, dimensionValue, isKpiId, periodBounds, periodOf } from './kpi';
+import { type ComplaintFact, type Dimension, type KpiBinding, type KpiPeriod, KPIS, addDays, dayInZone, dimensionValue, isKpiId, kpiFilterProblem, periodBounds, periodOf } from './kpi';
 
 const MINUTE = 60_000;
 
@@ -53,10 +53,13 @@ export function goalShapeOf(kpi: KpiBinding['kpi']): Pick<SmartGoal, 'metricType
  * Why a goal cannot be measured by a KPI (empty when it can). Paths are
  * relative to the intake (`goal.metricType`, `binding.kpi`).
  */
-export function bindingProblems(goal: Pick<SmartGoal, 'metricType' | 'direction'>, binding: Pick<KpiBinding, 'kpi'>): { path: string; message: string }[] {
+export function bindingProblems(goal: Pick<SmartGoal, 'metricType' | 'direction'>, binding: Pick<KpiBinding, 'kpi'> & { filter?: KpiBinding['filter'] }): { path: string; message: string }[] {
   if (!isKpiId(binding.kpi)) return [{ path: 'binding.kpi', message: `unknown KPI ${binding.kpi as string}` }];
   const shape = goalShapeOf(binding.kpi);
   const out: { path: string; message: string }[] = [];
+  // A survey KPI has no dimension values: a filtered series of it would be refused at every measurement.
+  const filterProblem = kpiFilterProblem(binding.kpi, binding.filter ?? null);
+  if (filterProblem) out.push({ path: 'binding.filter', message: filterProblem });
   if (goal.metricType !== shape.metricType) {
     out.push({ path: 'goal.metricType', message: `${binding.kpi} is measured as a ${shape.metricType === 'proportion' ? 'proportion (p chart: a share of n)' : 'continuous value'}: goal.metricType must be ${shape.metricType}` });
   }

@@ -5,7 +5,7 @@
  * objectives (targets on KPIs of src/domain/kpi.ts). Versioned like SLA
  * policies; a complaint freezes the area it matched at intake.
  */
-import { KPIS, KPI_IDS, isKpiId } from './kpi';
+import { KPI_IDS, isKpiId, kpiTargetProblem } from './kpi';
 import type { Channel } from './sla-policy';
 
 export const COMPARATORS = ['>=', '<='] as const;
@@ -111,9 +111,12 @@ export function serviceAreaProblems(def: ServiceAreaDefinition): { path: string;
   const objectiveKeys = def.objectives.map((o) => `${o.kpi} ${o.comparator}`);
   for (const key of duplicates(objectiveKeys)) problems.push({ path: 'objectives', message: `more than one objective ${key}` });
   def.objectives.forEach((o, i) => {
-    if (!isKpiId(o.kpi)) problems.push({ path: `objectives.${i}.kpi`, message: `unknown KPI ${o.kpi} (known: ${KPI_IDS.join(', ')})` });
-    else if (KPIS[o.kpi].unit === 'share' && (o.target < 0 || o.target > 1)) problems.push({ path: `objectives.${i}.target`, message: `${o.kpi} is a share: the target must be between 0 and 1` });
-    else if (KPIS[o.kpi].unit === 'rating' && (o.target < 1 || o.target > 5)) problems.push({ path: `objectives.${i}.target`, message: `${o.kpi} is a rating from 1 to 5` });
+    if (!isKpiId(o.kpi)) {
+      problems.push({ path: `objectives.${i}.kpi`, message: `unknown KPI ${o.kpi} (known: ${KPI_IDS.join(', ')})` });
+      return;
+    }
+    const targetProblem = kpiTargetProblem(o.kpi, o.target);
+    if (targetProblem) problems.push({ path: `objectives.${i}.target`, message: targetProblem });
   });
   // A floor above a ceiling on the same KPI can never be met.
   for (const floor of def.objectives.filter((o) => o.comparator === '>=')) {

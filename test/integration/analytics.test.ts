@@ -757,7 +757,8 @@ describe('quality analytics', () => {
 
     it('given the definitions, when read, then every KPI with its unit, better direction and chart, and the limits the queries are held to', async () => {
       const defs = await must('/analytics/kpi-definitions', keys().alice);
-      expect(defs.items.map((d: View) => d.id)).toEqual([...KPI_LIST]);
+      // The complaint KPIs, then the survey KPIs (test/integration/survey-kpis.test.ts).
+      expect(defs.items.map((d: View) => d.id)).toEqual([...KPI_LIST, 'nps_score', 'survey_csat_average', 'servqual_gap_tangibles', 'servqual_gap_reliability', 'servqual_gap_responsiveness', 'servqual_gap_assurance', 'servqual_gap_empathy', 'servqual_gap_overall']);
       expect(defs.items.find((d: View) => d.id === 'complaint_rate')).toEqual({ id: 'complaint_rate', label: expect.any(String), unit: 'per 1,000 units', better: 'lower', chart: 'u', needsVolume: true });
       expect(defs.limits).toEqual({ maxRangeDays: MAX_RANGE_DAYS, maxPeriods: MAX_PERIODS });
       const problem: CallResult<Problem> = await stack.call('GET', '/analytics/kpis?kpi=complaint_volume&period=day&from=2025-01-01&to=2026-06-30', { key: keys().sam });

@@ -58,7 +58,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: `KPI series per period (one or more KPIs of one area or all, optionally one dimension value); ${AGENT_SCOPE}`,
       permission: 'analytics.read',
       query: kpisQuery,
-      responses: { 200: { description: 'one series per KPI asked', schema: kpiSeriesList }, ...problemResponses(400, 401, 403, 404, 503) },
+      responses: { 200: { description: 'one series per KPI asked', schema: kpiSeriesList }, ...problemResponses(400, 401, 403, 404, 422, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const items = await analytics.kpiSeriesMany({ kpis: query.kpi, areaId: query.area ?? null, filter, period: query.period, from: query.from, to: query.to });
@@ -87,7 +87,7 @@ export function analyticsRoutes(deps: RouteDeps): RouteSpec[] {
       summary: `Control chart of a KPI (p, u or I-MR as the KPI defines), limits from a baseline window, Western Electric signals; too little baseline answers status 'insufficient' with the reason; ${AGENT_SCOPE}`,
       permission: 'analytics.read',
       query: controlChartQuery,
-      responses: { 200: { description: 'the chart', schema: controlChartView }, ...problemResponses(400, 401, 403, 404, 503) },
+      responses: { 200: { description: 'the chart', schema: controlChartView }, ...problemResponses(400, 401, 403, 404, 422, 503) },
       handler: async ({ query, user, access }) => {
         const filter = filterInScope(user, access.scope, filterOf(query));
         const baseline = query.baselineFrom && query.baselineTo ? { from: query.baselineFrom, to: query.baselineTo } : null;
