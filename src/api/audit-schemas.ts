@@ -24,7 +24,7 @@ const auditFilterFields = {
   entityType: z.enum(AUDIT_ENTITY_TYPES).optional(),
   entityId: idString.optional(),
   actor: idString.optional().describe('user id of the actor (`system` for the engine)'),
-  role: z.enum([...ROLES, 'system']).optional(),
+  role: z.enum([...ROLES, 'system', 'customer']).optional(),
   action: z
     .string()
     .regex(/^[a-z][a-z0-9_.]{0,63}$/, 'must be a lowercase action name (a-z, 0-9, _ or .)')

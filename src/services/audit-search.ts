@@ -24,7 +24,7 @@ export interface AuditFilters {
   entityId?: string;
   /** User id of the actor (`system` for the engine). */
   actor?: string;
-  role?: Role | 'system';
+  role?: Role | 'system' | 'customer';
   action?: string;
   /** Business time, inclusive. */
   from?: Date;

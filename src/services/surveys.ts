@@ -63,7 +63,7 @@ export const MAX_RECIPIENTS = 5_000;
 export const CAMPAIGN_LIST_LIMIT = 200;
 /** Idempotency-Keys a response remembers (a retry follows its original soon). */
 const REMEMBERED_KEYS = 20;
-/** Writes in flight at once when a campaign touches many documents. */
+/** Requests in flight at once when a campaign touches (or a list reads) many documents. */
 const WRITE_CONCURRENCY = 8;
 
 const invalid = (errors: FieldError[]) => new DomainError(ErrorCode.VALIDATION_FAILED, 'the request is invalid', { errors });
@@ -97,12 +97,12 @@ export async function forEachLimited<T>(items: readonly T[], limit: number, fn: 
 export async function appendCampaignEventOnce(
   models: Models,
   campaignId: string,
-  e: { action: string; actor: Actor; details?: Record<string, unknown>; after?: unknown },
+  e: { action: string; actor: Actor; details?: Record<string, unknown> },
 ): Promise<void> {
   const match: Record<string, unknown> = { stream: surveyStream(campaignId), action: e.action };
   if (typeof e.details?.invitationId === 'string') match['details.invitationId'] = e.details.invitationId;
   if (await models.AuditEvent.exists(match)) return;
-  await appendStreamEvent(models, { entityType: 'survey', entityId: campaignId, action: e.action, actor: e.actor, details: e.details ?? {}, ...(e.after !== undefined ? { after: e.after } : {}) });
+  await appendStreamEvent(models, { entityType: 'survey', entityId: campaignId, action: e.action, actor: e.actor, details: e.details ?? {} });
 }
 
 // ------------------------------------------------------------------ definitions
@@ -436,6 +436,12 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
    */
   async function create(actor: Actor, req: CampaignRequest, idempotencyKey?: string): Promise<{ created: boolean; campaign: Campaign }> {
     const now = Date.now();
+    const campaignId = entityIdFor('sv', actor.id, idempotencyKey);
+    const requestHash = hashOf(req);
+    // A retry is recognised before the rules run again: its dates may have passed since the first request.
+    const earlier = idempotencyKey ? ((await models.SurveyCampaign.findById(campaignId).lean()) as CampaignDoc | null) : null;
+    if (earlier) return replayed(earlier, req, requestHash, actor);
+
     const errors = campaignProblems(req, now);
     const definition = await definitionVersion(models, req.surveyId, req.surveyVersion);
     if (!definition) {
@@ -448,8 +454,6 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
     if ((await areaTimeZone(models, req.areaId)) === null) errors.push({ path: 'body.areaId', message: `unknown service area ${req.areaId}` });
     if (errors.length > 0) throw invalid(errors);
 
-    const campaignId = entityIdFor('sv', actor.id, idempotencyKey);
-    const requestHash = hashOf(req);
     const startsAt = req.startsAt ?? now;
     const remindAt = req.remindAt === undefined ? startsAt + Math.floor((req.endsAt - startsAt) / 2) : req.remindAt;
     const audience: StoredAudience =
@@ -479,12 +483,10 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
 
     const { inserted } = await insertIfAbsent(models.SurveyCampaign, [doc as unknown as Record<string, unknown>]);
     if (inserted === 0) {
+      // A concurrent request with the same key stored it first.
       const first = (await models.SurveyCampaign.findById(campaignId).lean()) as CampaignDoc | null;
-      if (!first || first.requestHash !== requestHash) throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
-      // Finish what the first request may not have: its workflow and its audit event.
-      await startWorkflow(first);
-      await createdEvent(first, req.audience, actor);
-      return { created: false, campaign: await toCampaign(models, first) };
+      if (!first) throw new Error(`survey campaign ${campaignId} was neither inserted nor found`);
+      return replayed(first, req, requestHash, actor);
     }
 
     if (req.audience.source !== 'closed_complaints') {
@@ -504,6 +506,14 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
     return { created: true, campaign: await toCampaign(models, doc) };
   }
 
+  /** The answer to a retried creation: the campaign the key made, once its workflow and audit event exist (the first request may have stopped before them). */
+  async function replayed(first: CampaignDoc, req: CampaignRequest, requestHash: string, actor: Actor): Promise<{ created: boolean; campaign: Campaign }> {
+    if (first.requestHash !== requestHash) throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
+    await startWorkflow(first);
+    await createdEvent(first, req.audience, actor);
+    return { created: false, campaign: await toCampaign(models, first) };
+  }
+
   async function campaignDoc(campaignId: string): Promise<CampaignDoc> {
     const doc = (await models.SurveyCampaign.findById(campaignId).lean()) as CampaignDoc | null;
     if (!doc) throw new DomainError(ErrorCode.NOT_FOUND, `survey campaign ${campaignId} does not exist`);
@@ -517,7 +527,12 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
   /** Campaigns, newest first (at most CAMPAIGN_LIST_LIMIT). */
   async function list(): Promise<Campaign[]> {
     const docs = (await models.SurveyCampaign.find({}).sort({ createdAt: -1, _id: -1 }).limit(CAMPAIGN_LIST_LIMIT).lean()) as CampaignDoc[];
-    return Promise.all(docs.map((d) => toCampaign(models, d)));
+    // Five indexed counts per campaign: a few at a time, so a long list does not flood the connection pool.
+    const out: Campaign[] = new Array(docs.length);
+    await forEachLimited(docs, WRITE_CONCURRENCY, async (d, i) => {
+      out[i] = await toCampaign(models, d);
+    });
+    return out;
   }
 
   /**

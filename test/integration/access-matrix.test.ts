@@ -111,7 +111,25 @@ describe('access control', () => {
       expect(new Set(table).size).toBe(table.length);
       expect([...table].sort()).toEqual(ROUTES.map(routeName).sort());
       expect(ROUTES.filter((r) => r.permission === 'public').map(routeName).sort()).toEqual(
-        ['GET /healthz', 'GET /readyz', 'POST /auth/login', 'GET /auth/session', 'POST /auth/logout', 'GET /auth/providers', 'GET /auth/oidc/login', 'GET /auth/oidc/callback'].sort(),
+        [
+          'GET /healthz',
+          'GET /readyz',
+          'POST /auth/login',
+          'GET /auth/session',
+          'POST /auth/logout',
+          'GET /auth/providers',
+          'GET /auth/oidc/login',
+          'GET /auth/oidc/callback',
+          // The customer's own link: the signed token in X-Customer-Link authenticates (src/api/customer-link-auth.ts).
+          'GET /customer-link',
+          'GET /customer-link/complaint',
+          'POST /customer-link/reply',
+          'POST /customer-link/confirm',
+          'POST /customer-link/reopen',
+          'POST /customer-link/rate',
+          'GET /customer-link/survey',
+          'PUT /customer-link/survey/response',
+        ].sort(),
       );
     });
 
@@ -175,7 +193,7 @@ describe('access control', () => {
         if (res.status === 403) refusedReads.push(routeName(r));
         else expect({ route: routeName(r), status: res.status }).toEqual({ route: routeName(r), status: 200 });
       }
-      expect(refusedReads.sort()).toEqual(reads.filter((r) => r.permission === 'admin.manage').map(routeName).sort());
+      expect(refusedReads.sort()).toEqual(reads.filter((r) => r.permission === 'admin.manage' || r.permission === 'customer.manage').map(routeName).sort());
       for (const r of writes) {
         const req = await ENTRY_BY_ROUTE.get(routeName(r))!.probe(ctx);
         const res = await send(req, { key: auditor.key });

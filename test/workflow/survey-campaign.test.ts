@@ -290,3 +290,28 @@ describe('a SERVQUAL campaign closed early', () => {
     expect((await auditActions(id)).filter((e) => e.action === 'survey.reminded')).toEqual([]);
   });
 });
+
+describe('a campaign closed before it starts', () => {
+  it('given a campaign starting tomorrow, when it is closed today, then it never opens: no invitation, no email, closed at once with final results over nobody, and its start passing changes nothing', async () => {
+    const { definition } = await definitions().create(olivia, { title: 'Cancelled before start', content: { kind: 'csat' } });
+    const t0 = await env.currentTimeMs();
+    const customerId = uniqueId('early');
+    const { campaign } = await campaigns().create(olivia, {
+      surveyId: definition.surveyId,
+      title: 'Never sent',
+      areaId: AREA,
+      startsAt: t0 + DAY,
+      endsAt: t0 + 10 * DAY,
+      audience: { source: 'list', customers: [{ customerId, email: `${customerId}@example.test` }] },
+    });
+    const id = campaign.campaignId;
+    const closed = await campaigns().close(id, olivia);
+    expect(closed).toMatchObject({ status: 'closed', openedAt: null, counts: { invited: 0, emailed: 0, reminded: 0, responded: 0, completed: 0 } });
+    expect(await env.client.workflow.getHandle(surveyCampaignWorkflowId(id)).result()).toMatchObject({ phase: 'computed', invited: 0, closedBy: olivia });
+    await env.sleep(2 * DAY);
+    const after = await stored(id);
+    expect({ invitations: after.invitations.length, outbox: after.outbox.length, status: after.campaign.status }).toEqual({ invitations: 0, outbox: 0, status: 'closed' });
+    expect(await results().results(id)).toMatchObject({ final: true, responseRate: null, scores: { kind: 'csat', respondents: 0 } });
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(`${customerId}@example.test`))).toEqual([]);
+  });
+});
