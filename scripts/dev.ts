@@ -21,6 +21,7 @@ import { DEMO_PASSWORDS, DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { seedDemoHistory } from './demo-history';
 import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { startMailCatcher } from './mail-catcher';
+import { seedVoiceDemo } from './demo-voice';
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, 'data');
@@ -206,6 +207,8 @@ async function main(): Promise<void> {
   await startDemoCycle(`http://127.0.0.1:${apiPort}`, ownerKey);
   const loop = await firstTriggerRun(config);
   const review = await demoReview(`http://127.0.0.1:${apiPort}`, ownerKey, history.to);
+  // Surveys answered by demo customers through their own links (their invitations are in the mail catcher).
+  const surveys = await seedVoiceDemo({ baseUrl: `http://127.0.0.1:${apiPort}`, config, ownerKey }).catch((err: Error) => [`not created: ${err.message}`]);
   const weeks = `from=${history.from}&to=${history.to}`;
   // The demo triggers' baseline: the weeks before billing's shift.
   const baseline = `baselineFrom=${isoWeek(addDays(history.from, 7))}&baselineTo=${isoWeek(addDays(history.from, 55))}`;
@@ -245,6 +248,11 @@ The quality loop on ${history.complaints} demo complaints (${history.from} to ${
   curl -s 'http://127.0.0.1:${apiPort}/analytics/kpis?kpi=first_response_attainment,csat_average&area=billing&period=week&${weeks}' -H 'Authorization: Bearer ${ownerKey}'
   curl -s http://127.0.0.1:${apiPort}/triggers -H 'Authorization: Bearer ${ownerKey}'
   curl -s http://127.0.0.1:${apiPort}/reviews -H 'Authorization: Bearer ${ownerKey}'
+
+The voice of the customer (scripts/demo-voice.ts; sign in as olivia):
+${surveys.map((l) => `  ${l}`).join('\n')}
+  curl -s 'http://127.0.0.1:${apiPort}/analytics/kpis?kpi=servqual_gap_reliability,servqual_gap_overall&area=billing&period=week&from=${addDays(history.to, -6)}&to=${addDays(history.to, 14)}' -H 'Authorization: Bearer ${ownerKey}'
+  Register a complaint with the curl line above, then open the mail catcher and click the customer's link.
 
 Ctrl-C stops everything.`);
 }

@@ -187,7 +187,25 @@ export async function collectionCounts(models: Models): Promise<Record<string, n
     models.ApiKey.countDocuments({}),
   ]);
   const [serviceAreas, serviceVolumes] = await Promise.all([models.ServiceArea.countDocuments({}), models.ServiceVolume.countDocuments({})]);
-  return { complaints, audit_events: auditEvents, outbox, sla_policies: slaPolicies, calendars, cycles, cycle_measurements: cycleMeasurements, users, api_keys: apiKeys, service_areas: serviceAreas, service_volumes: serviceVolumes };
+  const voice = await Promise.all(
+    (['Customer', 'CustomerLink', 'FollowUp', 'SurveyDefinition', 'SurveyCampaign', 'SurveyInvitation', 'SurveyResponse', 'SurveyResult', 'SurveyFact'] as const).map(
+      async (name) => [models[name].collection.collectionName, await models[name].countDocuments({})] as const,
+    ),
+  );
+  return {
+    complaints,
+    audit_events: auditEvents,
+    outbox,
+    sla_policies: slaPolicies,
+    calendars,
+    cycles,
+    cycle_measurements: cycleMeasurements,
+    users,
+    api_keys: apiKeys,
+    service_areas: serviceAreas,
+    service_volumes: serviceVolumes,
+    ...Object.fromEntries(voice),
+  };
 }
 
 export interface RawDelivery {

@@ -455,9 +455,16 @@ export function openSchemaPaths(schema: z.ZodType): string[] {
         for (const [k, v] of Object.entries(def.shape as Record<string, z.core.$ZodType>)) walk(v, join(path, k));
         return;
       }
-      case 'record':
-        found.push(`${at}: record accepts any key`);
-        return;
+      case 'record': {
+        // A map keyed by ids of one anchored pattern that admits no operator, dotted or prototype key
+        // (e.g. survey answers by item id) takes only keys of that form; any other key schema is open.
+        const key = child('keyType')!;
+        const checks = ((key._zod.def as { checks?: z.core.$ZodType[] }).checks ?? []) as unknown as { _zod: { def: { pattern?: unknown } } }[];
+        const patterns = checks.map((c) => c._zod.def.pattern).filter((p): p is RegExp => p instanceof RegExp);
+        const closed = patterns.some((p) => p.source.startsWith('^') && p.source.endsWith('$') && !['$gt', 'a.b', '__proto__', ''].some((k) => p.test(k)));
+        if (!closed) found.push(`${at}: record accepts any key`);
+        return walk(child('valueType')!, join(path, '*'));
+      }
       case 'any':
       case 'unknown':
         found.push(`${at}: accepts any value`);

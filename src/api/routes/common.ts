@@ -57,3 +57,10 @@ export function actionRequestId(req: Request, user: AuthUser): string | undefine
   const key = readIdempotencyKey(req.header('idempotency-key'));
   return key ? `${user.id}:${key}` : undefined;
 }
+
+/** The Idempotency-Key a write must carry (customer links: a double click or a retry applies once); missing = 400 at `headers.idempotency-key`. */
+export function requiredIdempotencyKey(req: Request): string {
+  const key = readIdempotencyKey(req.header('idempotency-key'));
+  if (key === undefined) throw new z.ZodError([{ code: 'custom', path: ['headers', 'idempotency-key'], message: 'required: a key made once per submission (a retry sends the same)', input: undefined }]);
+  return key;
+}

@@ -31,7 +31,7 @@ import {
 import { HttpProblem } from '../problem';
 import { type RouteSpec, defineRoute } from '../route';
 import { emptyQuery } from '../schemas';
-import { problemResponses, problemSchema, readIdempotencyKey } from './common';
+import { problemResponses, problemSchema, requiredIdempotencyKey } from './common';
 
 export interface CustomerLinkRouteDeps {
   config: Config;
@@ -80,11 +80,6 @@ export function customerComplaintViewOf(s: ComplaintState, now: number): z.infer
 }
 
 /** The Idempotency-Key every write through a link needs (400 `headers.idempotency-key` when missing). */
-function requiredIdempotencyKey(req: Request): string {
-  const key = readIdempotencyKey(req.header('idempotency-key'));
-  if (key === undefined) throw new z.ZodError([{ code: 'custom', path: ['headers', 'idempotency-key'], message: 'required: a key made once per submission (a retry sends the same)', input: undefined }]);
-  return key;
-}
 
 const LINK_HEADER_DOC = {
   'X-Customer-Link': "required: the token of the customer's link (the part of the link after #)",

@@ -5,24 +5,17 @@
  * the limits of the complaint link routes). The customer reads the survey in
  * their language and saves their one response: partially, then complete.
  */
-import type { Request } from 'express';
-import { z } from 'zod';
 import { createSurveyResponseService, type SurveyInvitationView } from '../../services/surveys';
 import type { RouteDeps } from '../app';
 import { createLinkAuthenticator } from '../customer-link-auth';
 import { type RouteSpec, defineRoute } from '../route';
 import { emptyQuery } from '../schemas';
 import { invitationView, responseBody } from '../survey-schemas';
-import { problemResponses, problemSchema, readIdempotencyKey } from './common';
+import { problemResponses, problemSchema, requiredIdempotencyKey } from './common';
 
 const toView = (v: SurveyInvitationView) => ({ ...v, closesAt: new Date(v.closesAt).toISOString() });
 
 /** The Idempotency-Key a write through a link needs (400 `headers.idempotency-key` when missing). */
-function requiredIdempotencyKey(req: Request): string {
-  const key = readIdempotencyKey(req.header('idempotency-key'));
-  if (key === undefined) throw new z.ZodError([{ code: 'custom', path: ['headers', 'idempotency-key'], message: 'required: a key made once per submission (a retry sends the same)', input: undefined }]);
-  return key;
-}
 
 const LINK_HEADER = { 'X-Customer-Link': "required: the token of the customer's invitation link (the part of the link after #)" };
 const linkRefusals = {
