@@ -1,11 +1,11 @@
 /**
  * `npm run record-histories`: runs representative lifecycles of every workflow
  * (complaints, PDCA and DMAIC cycles, a cycle bound to a KPI through a Control
- * regression and the PDCA it opens, the quality loop, the review schedule and
- * a signed quality review) on the time-skipping test server with FerretDB, and
- * saves their event histories to test/histories/. test/workflow/replay.test.ts
- * replays them against the current workflow code, so a non-deterministic
- * change fails CI.
+ * regression and the PDCA it opens, the quality loop, the review schedule, a
+ * signed quality review and survey campaigns) on the time-skipping test server
+ * with FerretDB, and saves their event histories to test/histories/.
+ * test/workflow/replay.test.ts replays them against the current workflow code,
+ * so a non-deterministic change fails CI.
  *
  * A recording is never overwritten unless named: with no arguments only the
  * scenarios with a missing file run, and only missing files are written (the
@@ -27,9 +27,10 @@ import { COMPLAINT_WORKFLOW, complaintUpdates, complaintWorkflowId, getComplaint
 import { CYCLE_WORKFLOW, cycleUpdates, cycleWorkflowId, getCycleQuery } from '../src/contracts/cycle';
 import { QUALITY_LOOP_WORKFLOW, type QualityLoopInput, type QualityLoopResult } from '../src/contracts/quality-loop';
 import { REVIEW_SCHEDULE_WORKFLOW, type ReviewScheduleResult, getReviewQuery, reviewWorkflowId } from '../src/contracts/review';
+import { type CampaignProgress, getCampaignQuery, surveyCampaignWorkflowId } from '../src/contracts/survey';
 import { saveTriggerVersion } from '../src/db/catalog';
 import { connectDatabase } from '../src/db/models';
-import type { Actor } from '../src/domain/actors';
+import { type Actor, customerActor } from '../src/domain/actors';
 import { startOfLocalDay } from '../src/domain/calendar';
 import { type BoundMetric, type CycleCommand, type CycleCommandType, type CycleIntake, type CycleState, DEFAULT_CYCLE_SETTINGS } from '../src/domain/cycle';
 import { MEASURE_GRACE_MS, nextPeriodKey, periodEndsAt } from '../src/domain/cycle-binding';
@@ -39,6 +40,7 @@ import { type TriggerDefinition, completedPeriods, triggerCycleId } from '../src
 import { seedDemoData } from '../src/db/seed';
 import { createAnalyticsService } from '../src/services/analytics';
 import { createReviewService } from '../src/services/reviews';
+import { createSurveyCampaignService, createSurveyDefinitionService, createSurveyResponseService, invitationIdFor } from '../src/services/surveys';
 import { provision, registerSearchAttributes, startFerretDb } from '../infra/launch';
 import { createWorker } from '../worker/run';
 // The fixtures the review and trigger tests seed with: areas through the catalog's save, facts as the complaint activity writes them.
@@ -141,6 +143,37 @@ async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<
     // The test environment's own client lets the server skip time while it waits for a result, up to the next timer
     // anywhere (a ten-year run timeout, if nothing else is pending): the newer scenarios wait with a plain client.
     const client = new Client({ connection: env.connection, namespace: config.temporal.namespace });
+    const sleepUntil = async (at: number) => env.sleep(at - (await env.currentTimeMs()));
+    /**
+     * An NPS campaign through the service the API uses (stored, contacts saved, workflow started), in its own service
+     * area; instants are offsets from the test server's clock. Customers 1 and 2 have an email address, 3 none.
+     */
+    const startSurvey = async (name: string, at: { startsAt: number; remindAt: number; endsAt: number }) => {
+      const areaId = `rec-${name}`;
+      await seedArea(models, areaId, areaDefinition({ name: 'Survey area', match: { categories: [areaId] } }));
+      const { definition } = await createSurveyDefinitionService({ models }).create(olivia, { title: 'Would you recommend us', content: { kind: 'nps' } }, name);
+      const customers = [1, 2, 3].map((i) => `rec-${name}-c${i}`);
+      const t0 = await env.currentTimeMs();
+      const { campaign } = await createSurveyCampaignService({ client, models, config }).create(
+        olivia,
+        {
+          surveyId: definition.surveyId,
+          title: 'Recorded NPS',
+          areaId,
+          startsAt: t0 + at.startsAt,
+          remindAt: t0 + at.remindAt,
+          endsAt: t0 + at.endsAt,
+          audience: { source: 'list', customers: customers.map((customerId, i) => ({ customerId, ...(i < 2 ? { email: `${customerId}@example.test` } : {}) })) },
+        },
+        name,
+      );
+      const h = client.workflow.getHandle(surveyCampaignWorkflowId(campaign.campaignId));
+      return { h, id: campaign.campaignId, customers, t0 };
+    };
+    /** A customer's complete NPS answer, through the response service (as their invitation link's route does), at the server's time. */
+    const answerNps = async (campaignId: string, customerId: string, score: number) => {
+      await createSurveyResponseService({ models }).respond(invitationIdFor(campaignId, customerId), customerId, { answers: { kind: 'nps', score }, complete: true }, `rec-${customerId}`, await env.currentTimeMs());
+    };
     // Scenarios that need the clock to move come first: after the review and quality-loop scenarios (children started
     // by children, signals between workflows) the test server stopped skipping time with nothing pending, and env.sleep
     // waited forever (a leaked time-skipping lock, as in temporalio/sdk-java#1618). Those two never sleep.
@@ -172,6 +205,24 @@ async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<
           await env.sleep(10 * HOUR);
           await h.executeUpdate(complaintUpdates.cancel, { args: [{ actor: sam, command: { type: 'cancel', reason: 'withdrawn' } }] });
           await h.result();
+          return [h];
+        },
+      },
+      // The customer acts on their own complaint (customerActor): replies, rates low with a reason code after the
+      // resolution, then confirms it. Recorded under the 'customer-feedback-rules' patch (its marker is in the history).
+      {
+        files: ['complaint-customer-feedback'],
+        run: async () => {
+          const h = await startComplaint('complaint-customer-feedback', 'billing', 'P2');
+          const customer = customerActor('cust-1');
+          await h.executeUpdate(complaintUpdates.acknowledge, { args: [{ actor: alice, command: { type: 'acknowledge' } }] });
+          await h.executeUpdate(complaintUpdates.customer_replied, { args: [{ actor: customer, command: { type: 'customer_replied', message: 'still charged twice' } }] });
+          await h.executeUpdate(complaintUpdates.resolve, { args: [{ actor: alice, command: { type: 'resolve', summary: 'second charge refunded' } }] });
+          await h.executeUpdate(complaintUpdates.record_csat, { args: [{ actor: customer, command: { type: 'record_csat', rating: 1, reasons: ['not_resolved'], comment: 'took too long' } }] });
+          await h.executeUpdate(complaintUpdates.close, { args: [{ actor: customer, command: { type: 'close' } }] });
+          const final = await h.result();
+          assert.equal(final.status, 'closed');
+          assert.deepEqual({ rating: final.csat?.rating, reasons: final.csat?.reasons, recordedBy: final.csat?.recordedBy }, { rating: 1, reasons: ['not_resolved'], recordedBy: 'cust-1' });
           return [h];
         },
       },
@@ -261,7 +312,6 @@ async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<
             ...weekFacts(areaId, w1, 20, 10), // the regression
             ...weekFacts(areaId, w2, 20, 19),
           ]);
-          const sleepUntil = async (at: number) => env.sleep(at - (await env.currentTimeMs()));
           const measuredThrough = (h: WorkflowHandle, week: string) => until(`${week} measured`, async () => ((await h.query(getCycleQuery)).measuredThrough === week ? true : null));
           await sleepUntil(start);
 
@@ -337,6 +387,46 @@ async function record(env: TestWorkflowEnvironment, mongoBase: string): Promise<
           await cycleAct(linked, alice, { type: 'abandon', reason: 'recording over' });
           await Promise.all([h.result(), linked.result()]);
           return [h, linked];
+        },
+      },
+      // An NPS campaign of three customers (one without an email address) through its whole timeline: it opens at its
+      // start (invitations, emails), one customer completes before the reminder, the reminder goes out once (to the
+      // customer with an email and no complete response), and it closes at endsAt by its timer and computes the results.
+      {
+        files: ['survey-campaign-remind-close'],
+        run: async () => {
+          const { h, id, customers, t0 } = await startSurvey('survey-campaign-remind-close', { startsAt: HOUR, remindAt: 2 * DAY, endsAt: 4 * DAY });
+          await sleepUntil(t0 + HOUR + MIN);
+          await until('the campaign opened', async () => (await models.SurveyInvitation.countDocuments({ campaignId: id })) === 3 && (await h.query(getCampaignQuery)).phase === 'open');
+          await answerNps(id, customers[0]!, 9);
+          await sleepUntil(t0 + 2 * DAY + MIN);
+          await until('the reminder sent', async () => (await h.query(getCampaignQuery)).phase === 'reminded');
+          await sleepUntil(t0 + 4 * DAY + MIN);
+          const progress: CampaignProgress = await h.result();
+          assert.deepEqual(
+            { phase: progress.phase, invited: progress.invited, reminded: progress.reminded, closedAt: progress.closedAt, closedBy: progress.closedBy },
+            { phase: 'computed', invited: 3, reminded: 1, closedAt: t0 + 4 * DAY, closedBy: { id: 'system', role: 'system' } },
+          );
+          return [h];
+        },
+      },
+      // The same campaign closed early: opened at its start, one complete response, then a process owner sends the
+      // `close` update before the reminder (its timer cancelled, no reminder) and it answers once the results are computed.
+      {
+        files: ['survey-campaign-closed-early'],
+        run: async () => {
+          const { h, id, customers, t0 } = await startSurvey('survey-campaign-closed-early', { startsAt: HOUR, remindAt: 5 * DAY, endsAt: 10 * DAY });
+          await sleepUntil(t0 + HOUR + MIN);
+          await until('the campaign opened', async () => (await h.query(getCampaignQuery)).phase === 'open');
+          await answerNps(id, customers[0]!, 4);
+          const closed = await createSurveyCampaignService({ client, models, config }).close(id, olivia);
+          assert.equal(closed.status, 'closed');
+          const progress: CampaignProgress = await h.result();
+          assert.equal(progress.phase, 'computed');
+          assert.equal(progress.reminded, 0);
+          assert.deepEqual(progress.closedBy, olivia);
+          assert.ok(progress.closedAt! < t0 + 10 * DAY);
+          return [h];
         },
       },
       // A Temporal Schedule's run of the review schedule starts the review of the ended month (a child it abandons);

@@ -91,7 +91,9 @@ export function rollupsOf(areaId: string, day: string, facts: readonly Complaint
     if (!entry) bySeries.set(series, (entry = { cell: emptyCell(), breakdown: emptyBreakdown() }));
     return entry;
   };
-  for (const f of facts) {
+  // In complaint id order: the cells' lists and the breakdown's keys (hence the stored JSON) must not depend
+  // on the order the store returned the facts in (a backfill inserts them in another order than the workflows did).
+  for (const f of [...facts].sort((a, b) => (a.complaintId < b.complaintId ? -1 : a.complaintId > b.complaintId ? 1 : 0))) {
     if (f.cancelled) continue;
     for (const series of seriesKeysOf(f)) {
       const entry = entryOf(series);

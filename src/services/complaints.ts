@@ -22,7 +22,7 @@ import { areaAtIntake } from './service-areas';
 import { filterCovers } from '../domain/cycle-binding';
 import { type Dimension, complaintFact } from '../domain/kpi';
 import { DEFAULT_LANGUAGE, type Language } from '../domain/customer';
-import { getContact, upsertContact } from './customers';
+import { getContact, upsertContactUndoable } from './customers';
 
 /** Every call to Temporal gets a deadline: an unavailable cluster answers 503, never hangs. */
 export const TEMPORAL_DEADLINE_MS = 10_000;
@@ -113,19 +113,24 @@ export function createComplaintService({ client, models, config }: ComplaintServ
     const area = await areaAtIntake(models, { category: body.category, channel: body.channel, queue: DEFAULT_QUEUE });
     const { complaintId, intake, requestHash, options } = intakeStart(config, actor, body, idempotencyKey, area);
     const { id: customerId, ...contact } = body.customer;
+    let undoContact: (() => Promise<void>) | undefined;
     if (Object.keys(contact).length > 0) {
       // A key used before with another body is refused below: it must not change the contact first.
       if (idempotencyKey && (await startedWithOtherBody(complaintId, requestHash))) {
         throw new DomainError(ErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used with a different request body');
       }
-      // Stored before the workflow starts, so the message it sends at registration finds the address.
-      await upsertContact(models, customerId, contact);
+      // Stored before the workflow starts, so the message it sends at registration finds the address;
+      // put back as it was if the start fails (a rejected request writes nothing).
+      undoContact = await upsertContactUndoable(models, customerId, contact);
     }
     try {
       await withDeadline(() => client.workflow.start(COMPLAINT_WORKFLOW, options));
       return { created: true, state: { ...openComplaint(intake, {}, intake.receivedAt!).state, version: 0 } };
     } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) throw err;
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || !idempotencyKey) {
+        await undoContact?.().catch(() => undefined);
+        throw err;
+      }
       // A retry (or a concurrent duplicate) of the same request: answer with the existing complaint.
       const description = await withDeadline(() => client.workflow.getHandle(complaintWorkflowId(complaintId)).describe());
       if (description.memo?.requestHash !== requestHash) {

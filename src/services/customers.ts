@@ -23,6 +23,25 @@ export interface ContactInput {
  * an email or name given then makes the contact live again (`erasedAt` null).
  */
 export async function upsertContact(models: Models, customerId: string, input: ContactInput, now = new Date()): Promise<void> {
+  await writeContact(models, customerId, input, now);
+}
+
+/**
+ * `upsertContact` for a request that may still fail after it (intake writes the contact before
+ * starting the workflow): returns an undo that puts back what was stored before (or removes the
+ * contact it created), so a rejected request leaves nothing behind.
+ */
+export async function upsertContactUndoable(models: Models, customerId: string, input: ContactInput, now = new Date()): Promise<() => Promise<void>> {
+  const previous = await models.Customer.collection.findOne({ _id: customerId as never });
+  await writeContact(models, customerId, input, now);
+  return async () => {
+    // Only if nothing else wrote the contact since (`updatedAt` still ours).
+    if (previous) await models.Customer.collection.replaceOne({ _id: customerId as never, updatedAt: now }, previous);
+    else await models.Customer.collection.deleteOne({ _id: customerId as never, updatedAt: now });
+  };
+}
+
+async function writeContact(models: Models, customerId: string, input: ContactInput, now: Date): Promise<void> {
   const set: Record<string, unknown> = { updatedAt: now };
   if (input.email !== undefined) set.email = input.email;
   if (input.name !== undefined) set.name = input.name;

@@ -53,7 +53,7 @@ import { type CompletedResponse, surveyFactsOf } from '../domain/survey-facts';
 import { scoreSurvey } from '../domain/survey-scoring';
 import { appendStreamEvent } from './account-audit';
 import { TEMPORAL_DEADLINE_MS, entityIdFor, updateWithinDeadline } from './complaints';
-import { upsertContact } from './customers';
+import { upsertContactUndoable } from './customers';
 
 type FieldError = { path: string; message: string };
 
@@ -489,17 +489,22 @@ export function createSurveyCampaignService({ client, models, config }: SurveySe
       return replayed(first, req, requestHash, actor);
     }
 
+    const undoContacts: (() => Promise<void>)[] = [];
     if (req.audience.source !== 'closed_complaints') {
       await forEachLimited(req.audience.customers, WRITE_CONCURRENCY, async (c) => {
         const given = { ...(c.email !== undefined ? { email: c.email } : {}), ...(c.name !== undefined ? { name: c.name } : {}), ...(c.language !== undefined ? { language: c.language } : {}) };
-        await upsertContact(models, c.customerId, given);
+        undoContacts.push(await upsertContactUndoable(models, c.customerId, given));
       });
     }
     try {
       await startWorkflow(doc);
     } catch (err) {
-      // Without a key the caller cannot retry this creation: leave no campaign that nothing runs.
-      if (!idempotencyKey) await models.SurveyCampaign.deleteOne({ _id: campaignId, status: 'scheduled' });
+      // Without a key the caller cannot retry this creation: leave no campaign that nothing runs, and
+      // put the contacts back as they were. With a key, a retry finds both and starts the workflow.
+      if (!idempotencyKey) {
+        await models.SurveyCampaign.deleteOne({ _id: campaignId, status: 'scheduled' });
+        await forEachLimited(undoContacts, WRITE_CONCURRENCY, (undo) => undo().catch(() => undefined));
+      }
       throw err;
     }
     await createdEvent(doc, req.audience, actor);

@@ -109,8 +109,6 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  // Customer links name the public address: the port is known only now (the worker and API share this config object).
-  config.api.publicUrl ??= baseUrl;
 
   async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
     const headers: Record<string, string> = {};

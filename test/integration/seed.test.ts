@@ -84,6 +84,16 @@ describe('npm run seed', () => {
       // The demo service areas and their history are npm run dev's (scripts/demo-history.ts), not the seed's.
       service_areas: 0,
       service_volumes: 0,
+      // Customers and surveys come from intake and campaigns only.
+      customers: 0,
+      customer_links: 0,
+      follow_ups: 0,
+      survey_definitions: 0,
+      survey_campaigns: 0,
+      survey_invitations: 0,
+      survey_responses: 0,
+      survey_results: 0,
+      survey_facts: 0,
     });
     const afterFirst = await stored(models);
     for (const [id, def] of Object.entries(DEMO_CALENDARS)) {

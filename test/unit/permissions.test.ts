@@ -89,6 +89,13 @@ describe('scopeOf (the permission matrix)', () => {
     ['trigger.write', { process_owner: 'all', admin: 'all' }],
     ['review.read', { supervisor: 'all', process_owner: 'all', sponsor: 'all', admin: 'all', auditor: 'all' }],
     ['review.act', { supervisor: 'all', process_owner: 'all', sponsor: 'all' }],
+    // Issue 12: customers' links and contacts, follow-ups, surveys (results for the roles the issue names).
+    ['customer.link', { agent: 'assigned', supervisor: 'all' }],
+    ['customer.manage', { admin: 'all' }],
+    ['followup.read', { supervisor: 'all', admin: 'all', auditor: 'all' }],
+    ['followup.act', { supervisor: 'all' }],
+    ['survey.read', { process_owner: 'all', sponsor: 'all', supervisor: 'all', admin: 'all', auditor: 'all' }],
+    ['survey.write', { process_owner: 'all', admin: 'all' }],
   ];
 
   it('given the matrix, when every permission is listed, then the table below covers each exactly once', () => {
@@ -102,7 +109,7 @@ describe('scopeOf (the permission matrix)', () => {
 
   it('given the roles that only read (auditor) or only register (intake), when asked for any write or read permission, then they have exactly that', () => {
     const held = (role: Role) => (Object.keys(PERMISSIONS) as Permission[]).filter((p) => scopeOf(role, p) !== null).sort();
-    expect(held('auditor')).toEqual(['analytics.read', 'area.read', 'audit.read', 'catalog.read', 'complaint.read', 'cycle.read', 'review.read', 'trigger.read']);
+    expect(held('auditor')).toEqual(['analytics.read', 'area.read', 'audit.read', 'catalog.read', 'complaint.read', 'cycle.read', 'followup.read', 'review.read', 'survey.read', 'trigger.read']);
     expect(held('intake')).toEqual(['complaint.create']);
   });
 
