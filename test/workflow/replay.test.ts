@@ -1,7 +1,8 @@
 /**
  * Replays recorded histories (test/histories, made by `npm run record-histories`)
  * against the current workflow code: a change that would break running
- * complaints, cycles, quality-loop runs or reviews (non-determinism) fails here.
+ * complaints, cycles, quality-loop runs, reviews or survey campaigns
+ * (non-determinism) fails here.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +16,8 @@ const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 const EXPECTED = [
   'complaint-full-lifecycle',
   'complaint-escalation-cancel',
+  // The customer replies, rates low with a reason code and confirms: recorded under the 'customer-feedback-rules' patch.
+  'complaint-customer-feedback',
   'cycle-pdca-standardized',
   'cycle-dmaic-sustained',
   // Bound to a KPI: measured by the measureBoundKpi activity; a Control regression starts the linked PDCA, bound too.
@@ -25,6 +28,10 @@ const EXPECTED = [
   'review-schedule-starts-review',
   // Decisions, an action's cycle started, a submission, a rejection, approvals, signed.
   'review-signed-with-cycle',
+  // A survey campaign opened at its start, reminded once, closed at endsAt by its timer, results computed.
+  'survey-campaign-remind-close',
+  // A survey campaign closed early through its `close` update (the reminder timer cancelled), results computed.
+  'survey-campaign-closed-early',
 ];
 
 describe('replay of recorded histories', () => {
