@@ -100,7 +100,7 @@ function recordWrites(page: Page): { method: string; path: string; headers: Reco
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startApiStack(), openBrowser()]);
+  [stack, browser] = await Promise.all([startApiStack({ publicUrlIsServer: true }), openBrowser()]);
   const ada = stack.keys.ada!;
   // This area's complaints fall under a policy that asks for NPS with the rating.
   await ok(

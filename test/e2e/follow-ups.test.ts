@@ -34,7 +34,7 @@ async function complaintOf(customer: { id: string; name?: string; email?: string
 }
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startApiStack(), openBrowser()]);
+  [stack, browser] = await Promise.all([startApiStack({ publicUrlIsServer: true }), openBrowser()]);
 }, 180_000);
 
 afterAll(async () => {

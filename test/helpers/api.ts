@@ -67,6 +67,11 @@ export interface StartApiStackOptions {
   seed?: 'demo' | ((models: Models) => Promise<void>);
   /** Changes to the test config before anything starts (mail, link limits...): the API and the worker both get the result. */
   configure?: (config: Config) => Config;
+  /**
+   * Name the stack's real address as its public URL (QL_PUBLIC_URL), known only once it listens, so
+   * customer links point at it. Off by default: OIDC tests register the request's own host as redirect.
+   */
+  publicUrlIsServer?: boolean;
 }
 
 function requestWithBody(url: string, method: string, headers: Record<string, string>, payload: Buffer): Promise<{ status: number; headers: Record<string, string>; text: string }> {
@@ -109,6 +114,8 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The worker and the API hold this same config object, so both see it.
+  if (opts.publicUrlIsServer) config.api.publicUrl = baseUrl;
 
   async function call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
     const headers: Record<string, string> = {};
