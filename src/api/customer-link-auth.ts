@@ -18,12 +18,12 @@
  * the API's own limiter, src/api/hardening.ts; issue 13 moves limits to a
  * shared store): with N API replicas a link gets N times the rate.
  */
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { type Config, linkSecretOf } from '../config';
 import type { Models } from '../db/models';
 import { type LinkClaims, type LinkSubject, verifyLinkToken } from '../domain/customer-link';
 import { ErrorCode } from '../domain/errors';
-import { type RateLimit, createRateLimiter } from './hardening';
+import { type RateLimit, createTokenBuckets } from './hardening';
 import { HttpProblem } from './problem';
 
 export const LINK_HEADER = 'x-customer-link';
@@ -51,23 +51,13 @@ const gone = (code: 'LINK_EXPIRED' | 'LINK_REVOKED', detail: string) => new Http
 /** The refusal of a request over `what`'s limit, or null when a token was taken. */
 type Bucket = (key: string) => HttpProblem | null;
 
-/**
- * A token bucket per key (burst = one minute's rate). The bucket arithmetic is
- * the API limiter's (createRateLimiter), driven with the key as the caller
- * rather than copied; its headers go nowhere (the link API sends Retry-After on
- * refusal only).
- */
+/** A token bucket per key (burst = one minute's rate), the API limiter's buckets (src/api/hardening.ts). */
 function keyedBucket(limit: RateLimit, what: string, now: () => number): Bucket {
-  const limiter = createRateLimiter(limit, now);
-  const noHeaders = { setHeader: () => undefined } as unknown as Response;
+  const buckets = createTokenBuckets(limit, now);
   return (key) => {
-    let refused: HttpProblem | null = null;
-    limiter({ ip: key } as Request, noHeaders, (err?: unknown) => {
-      if (err instanceof HttpProblem) refused = err;
-    });
-    if (!refused) return null;
-    const retryAfter = (refused as HttpProblem).headers['retry-after'] ?? '60';
-    return new HttpProblem(429, 'Too Many Requests', `too many requests ${what} (at most ${limit.perMinute} a minute); retry in ${retryAfter} s`, { code: 'RATE_LIMITED' }, { 'retry-after': retryAfter });
+    const taken = buckets.take(key);
+    if (taken.ok) return null;
+    return new HttpProblem(429, 'Too Many Requests', `too many requests ${what} (at most ${limit.perMinute} a minute); retry in ${taken.retryAfter} s`, { code: 'RATE_LIMITED' }, { 'retry-after': String(taken.retryAfter) });
   };
 }
 

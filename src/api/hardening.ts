@@ -33,26 +33,37 @@ export interface RateLimit {
   burst: number;
 }
 
-/** Token bucket per caller; a refused request gets 429 with Retry-After (seconds until a token is back). */
-export function createRateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
+/** A token bucket per key: `take` spends one token, or says how many seconds until one is back. */
+export function createTokenBuckets(limit: RateLimit, now: () => number = Date.now) {
   const buckets = new Map<string, { tokens: number; at: number }>();
   const perMs = limit.perMinute / 60_000;
+  return {
+    take(key: string): { ok: true; remaining: number } | { ok: false; retryAfter: number } {
+      const t = now();
+      const b = buckets.get(key) ?? { tokens: limit.burst, at: t };
+      // A wall clock stepped back (NTP) must not drain buckets: no refill then, rather than a negative one.
+      b.tokens = Math.min(limit.burst, b.tokens + Math.max(0, t - b.at) * perMs);
+      b.at = t;
+      if (buckets.size > 100_000) buckets.clear();
+      buckets.set(key, b);
+      if (b.tokens < 1) return { ok: false, retryAfter: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
+      b.tokens -= 1;
+      return { ok: true, remaining: Math.floor(b.tokens) };
+    },
+  };
+}
+
+/** Token bucket per caller; a refused request gets 429 with Retry-After (seconds until a token is back). */
+export function createRateLimiter(limit: RateLimit, now: () => number = Date.now): RequestHandler {
+  const buckets = createTokenBuckets(limit, now);
   return (req, res, next) => {
-    const caller = req.user?.id ?? req.ip ?? 'anonymous';
-    const t = now();
-    const b = buckets.get(caller) ?? { tokens: limit.burst, at: t };
-    // A wall clock stepped back (NTP) must not drain buckets: no refill then, rather than a negative one.
-    b.tokens = Math.min(limit.burst, b.tokens + Math.max(0, t - b.at) * perMs);
-    b.at = t;
-    if (buckets.size > 100_000) buckets.clear();
-    buckets.set(caller, b);
+    const taken = buckets.take(req.user?.id ?? req.ip ?? 'anonymous');
     res.setHeader('ratelimit-limit', String(limit.perMinute));
-    if (b.tokens < 1) {
-      const retryAfter = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+    if (!taken.ok) {
+      const retryAfter = taken.retryAfter;
       return next(new HttpProblem(429, 'Too Many Requests', `rate limit of ${limit.perMinute} requests per minute exceeded; retry in ${retryAfter} s`, { code: 'RATE_LIMITED' }, { 'retry-after': String(retryAfter) }));
     }
-    b.tokens -= 1;
-    res.setHeader('ratelimit-remaining', String(Math.floor(b.tokens)));
+    res.setHeader('ratelimit-remaining', String(taken.remaining));
     next();
   };
 }
