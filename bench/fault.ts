@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../worker/bundle';
 import { type FerretDb, type TemporalDevServer, freePort, startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { type Config, ENV_VARS, configSchema, configToEnv } from '../src/config';
 import { connectDatabase } from '../src/db/models';
@@ -551,7 +552,7 @@ async function standalone(): Promise<void> {
     const [ferret, temporal, bundle] = await Promise.all([
       startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
       startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), headless: true }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+      bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet }),
     ]);
     cleanups.push(() => ferret.stop(), () => temporal.stop());
     const bundlePath = path.join(dir, 'workflow-bundle.js');

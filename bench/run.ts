@@ -44,6 +44,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../worker/bundle';
 import { provision, startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { createApp } from '../src/api/app';
 import { type Config, configSchema } from '../src/config';
@@ -221,7 +222,7 @@ async function main(): Promise<string> {
   ferretP.then((f) => onCleanup('FerretDB', () => f.stop()), () => undefined);
   temporalP.then((t) => onCleanup('Temporal dev server', () => t.stop()), () => undefined);
   const tInfra = performance.now();
-  const [ferret, temporal, bundle] = await Promise.all([ferretP, temporalP, bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet })]);
+  const [ferret, temporal, bundle] = await Promise.all([ferretP, temporalP, bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet })]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   progress(`infrastructure up in ${fmt((performance.now() - tInfra) / 1000)} s (Temporal ${temporal.address}, FerretDB ${ferret.uri})`);

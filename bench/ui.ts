@@ -38,6 +38,7 @@ import { randomBytes } from 'node:crypto';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../worker/bundle';
 import { startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { createApp } from '../src/api/app';
 import { DEFAULT_WEB_DIST } from '../src/api/web-app';
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
     const [ferret, temporal, bundle] = await Promise.all([
       startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
       startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), headless: true }),
-      bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quiet }),
+      bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet }),
     ]);
     stops.push(() => ferret.stop(), () => temporal.stop());
     const bundlePath = path.join(dir, 'workflow-bundle.js');

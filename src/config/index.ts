@@ -51,6 +51,10 @@ export const ENV_VARS = {
   linkTtlDays: 'QL_LINK_TTL_DAYS',
   linkRatePerMinute: 'QL_LINK_RATE_LIMIT_PER_MINUTE',
   linkAddressRatePerMinute: 'QL_LINK_ADDRESS_RATE_LIMIT_PER_MINUTE',
+  metricsHost: 'QL_METRICS_HOST',
+  metricsPort: 'QL_METRICS_PORT',
+  metricsToken: 'QL_METRICS_TOKEN',
+  otlpEndpoint: 'QL_OTLP_ENDPOINT',
 } as const;
 
 const csvUrls = z
@@ -214,6 +218,27 @@ export const configSchema = z.object({
       ipFailuresPerWindow: 50,
       oidc: { name: 'Single sign-on', roleClaim: 'qualityloop_role', roleMap: {}, userIdClaim: 'preferred_username' },
     }),
+  /**
+   * Metrics and traces (docs/operations.md). Each process (API, worker) serves
+   * Prometheus metrics on its own listener `host:port` when `port` is set (off
+   * otherwise): the API through prom-client, the worker through the Temporal
+   * SDK's Prometheus exporter. The API also serves `GET /metrics` on its main
+   * port when `token` is set, to callers sending `Authorization: Bearer <token>`.
+   * Never public by default.
+   */
+  observability: z
+    .object({
+      metrics: z
+        .object({
+          host: z.string().min(1).default('127.0.0.1'),
+          port: z.coerce.number().int().min(0).max(65535).optional(),
+          token: secret.optional(),
+        })
+        .default({ host: '127.0.0.1' }),
+      /** Base URL of an OTLP/HTTP collector (traces go to `<url>/v1/traces`); tracing is off while unset. */
+      otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .default({ metrics: { host: '127.0.0.1' } }),
   worker: z
     .object({
       /** Workflows kept in the worker's cache (memory bound); unset = the SDK's default from the heap size. */
@@ -258,6 +283,7 @@ function fromEnv(env: Env) {
     mail: { smtpUrl: v('smtpUrl'), from: v('mailFrom') },
     customers: { linkSecret: v('linkSecret'), linkTtlDays: v('linkTtlDays'), linkRatePerMinute: v('linkRatePerMinute'), addressRatePerMinute: v('linkAddressRatePerMinute') },
     worker: { maxCachedWorkflows: v('workerMaxCachedWorkflows'), stickyQueueTimeoutMs: v('workerStickyQueueTimeoutMs') },
+    observability: { metrics: { host: v('metricsHost'), port: v('metricsPort'), token: v('metricsToken') }, otlpEndpoint: v('otlpEndpoint') },
     audit: { signingKey: v('auditSigningKey'), publicKey: v('auditPublicKey'), digestIntervalMinutes: v('auditDigestIntervalMinutes') },
     loop: { triggerIntervalMinutes: v('loopTriggerIntervalMinutes'), triggerOffsetMinutes: v('loopTriggerOffsetMinutes') },
     auth: {
@@ -302,6 +328,10 @@ const PATH_TO_ENV: Record<string, string> = {
   'customers.addressRatePerMinute': ENV_VARS.linkAddressRatePerMinute,
   'worker.maxCachedWorkflows': ENV_VARS.workerMaxCachedWorkflows,
   'worker.stickyQueueTimeoutMs': ENV_VARS.workerStickyQueueTimeoutMs,
+  'observability.metrics.host': ENV_VARS.metricsHost,
+  'observability.metrics.port': ENV_VARS.metricsPort,
+  'observability.metrics.token': ENV_VARS.metricsToken,
+  'observability.otlpEndpoint': ENV_VARS.otlpEndpoint,
   'api.rateLimit.perMinute': ENV_VARS.rateLimitPerMinute,
   'api.rateLimit.burst': ENV_VARS.rateLimitBurst,
   'audit.signingKey': ENV_VARS.auditSigningKey,
@@ -360,6 +390,10 @@ export function configToEnv(config: Config): Record<string, string> {
     [ENV_VARS.linkAddressRatePerMinute]: String(config.customers.addressRatePerMinute),
     [ENV_VARS.workerMaxCachedWorkflows]: config.worker.maxCachedWorkflows?.toString(),
     [ENV_VARS.workerStickyQueueTimeoutMs]: String(config.worker.stickyQueueTimeoutMs),
+    [ENV_VARS.metricsHost]: config.observability.metrics.host,
+    [ENV_VARS.metricsPort]: config.observability.metrics.port?.toString(),
+    [ENV_VARS.metricsToken]: config.observability.metrics.token,
+    [ENV_VARS.otlpEndpoint]: config.observability.otlpEndpoint,
     [ENV_VARS.rateLimitPerMinute]: String(config.api.rateLimit.perMinute),
     [ENV_VARS.rateLimitBurst]: String(config.api.rateLimit.burst),
     [ENV_VARS.auditSigningKey]: config.audit.signingKey,

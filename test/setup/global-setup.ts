@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowBundleOptions } from '../../worker/bundle';
 import { provision, startFerretDb, startTemporalDevServer } from '../../infra/launch';
 
 declare global {
@@ -21,7 +22,7 @@ export default async function globalSetup(): Promise<void> {
     // fsync off: throwaway data (a killed process loses nothing either way; only an OS crash would).
     startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log'), fsync: false }),
     startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger }),
   ]);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
