@@ -33,6 +33,10 @@
  *            BENCH_UI_COMPLAINTS [1000] open complaints and a cycle page with BENCH_UI_MEASUREMENTS [1000]
  *            measurements, navigation -> rendered vs the API time of the page's requests, BENCH_UI_REPS [5]
  *            (bench/ui.ts; alone: npx tsx bench/ui.ts). Needs web/dist (npm run bench builds it) and Chromium.
+ *   load     (own databases, task queues, worker processes) the complaint lifecycle over HTTP at stepped fixed
+ *            arrival rates with 1 and 2 workers, next to a bare Temporal Update round trip (bench/load-lifecycle.ts,
+ *            BENCH_LOAD_*; alone: npx tsx bench/load-lifecycle.ts)
+ *   fault    last: each process killed once and restarted (bench/fault.ts; alone: npx tsx bench/fault.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -460,7 +464,7 @@ async function main(): Promise<string> {
       ['Concurrency', `${S.concurrency} requests in flight (fetch keep-alive; one gRPC connection per client)`],
       [
         'API rate limit',
-        `${S.rateLimit.perMinute} requests/min, burst ${S.rateLimit.burst}, per user per API process, limiter in the request path ` +
+        `${S.rateLimit.perMinute} requests/min, burst ${S.rateLimit.burst}, per user, shared through MongoDB, limiter in the request path ` +
           `(BENCH_RATE_LIMIT_PER_MINUTE / _BURST; QL_API_RATE_LIMIT_* default ${prodLimit.perMinute}/min, burst ${prodLimit.burst})`,
       ],
       ['Counts', `intake N=${S.n} x ${S.rounds} rounds per path (+${S.warmup} warm-up each); latency ${S.latencySamples} at ${S.latencyRate}/s; open ${S.open}`],
@@ -551,10 +555,14 @@ async function main(): Promise<string> {
       ui instanceof Error ? [['result', `NOT MEASURED: ${ui.message.split('\n')[0]}`]] : uiReport(ui),
     ),
   );
-  // 10. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
+  // 10. Sustained load (bench/load-lifecycle.ts): own queues, databases and worker processes per worker count.
+  progress('sustained load: the complaint lifecycle at stepped arrival rates, 1 then 2 worker processes');
+  const { runLoadSection } = await import('./load-lifecycle');
+  report.push(await runLoadSection({ dir, temporal, ferret, bundlePath, config: mkConfig, startApi, onCleanup, progress, budgetMs: budget(330_000, 140_000) }, 10));
+  // 11. Fault recovery (bench/fault.ts): last, because it kills and restarts the servers.
   progress('fault recovery: each process killed once while updates are in flight');
   const { runFaultSection } = await import('./fault');
-  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 10));
+  report.push(await runFaultSection({ dir, temporal, ferret, bundlePath, config: mkConfig(`bench-fault-${runId}`, `qlbench_fault_${runId}`), onCleanup, progress, budgetMs: budget(120_000, 20_000) }, 11));
   report.push(`\ntotal bench time ${fmt(performance.now() / 1000)} s`);
   return report.join('\n');
 }

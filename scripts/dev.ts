@@ -168,6 +168,8 @@ async function main(): Promise<void> {
 
   const secrets = devSecrets();
   const apiPort = port('QL_DEV_API_PORT', 8080);
+  // The API's Prometheus listener (the API process only: each process needs a port of its own).
+  const apiMetricsPort = port('QL_DEV_API_METRICS_PORT', 9464);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [ENV_VARS.temporalAddress]: temporal.address,
@@ -197,7 +199,7 @@ async function main(): Promise<void> {
 
   const worker = run('worker', 'worker/main.ts', env);
   stoppers.push(() => stopChild(worker));
-  const api = run('api', 'src/api/main.ts', env);
+  const api = run('api', 'src/api/main.ts', { ...env, [ENV_VARS.metricsPort]: String(apiMetricsPort) });
   stoppers.push(() => stopChild(api));
   await waitReady(`http://127.0.0.1:${apiPort}/readyz`);
   const webStatus = await webBuild;
@@ -228,6 +230,7 @@ qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; da
   Temporal Web UI  ${temporal.uiUrl}
   Temporal gRPC    ${temporal.address}
   MongoDB (FerretDB) ${ferret.uri}/qualityloop
+  API metrics      http://127.0.0.1:${apiMetricsPort}/metrics   (Prometheus text; docs/operations.md)
 
 Demo users and API keys (Authorization: Bearer <key>):
 ${DEMO_USERS.map((u) => `  ${u.role.padEnd(13)} ${u.id.padEnd(8)} ${u.key}`).join('\n')}

@@ -1,9 +1,12 @@
 import type { Context } from '@temporalio/activity';
-import { type ActivityExecuteInput, type ActivityInboundCallsInterceptor, NativeConnection, type Next, Worker, type WorkerOptions } from '@temporalio/worker';
+import { ApplicationFailure, type MetricCounter } from '@temporalio/common';
+import { type ActivityExecuteInput, type ActivityInboundCallsInterceptor, NativeConnection, type Next, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from '../src/config';
 import type { Models } from '../src/db/models';
+import type { Tracing } from '../src/observability/tracing';
 import { digestSigner } from '../src/services/audit-keys';
+import { workflowBundleOptions } from './bundle';
 
 /**
  * How the worker behaves when a process dies (docs/decisions.md, "Recovery
@@ -58,6 +61,56 @@ class HeartbeatWhileRunning implements ActivityInboundCallsInterceptor {
 }
 
 /**
+ * The worker's own metrics, beside the SDK's (docs/operations.md, "Worker metrics and traces").
+ * Exported as named here (no `_total` suffix, like the SDK's counters), labelled like the SDK's
+ * activity metrics: activity_type, namespace, task_queue, workflow_type.
+ */
+export const ACTIVITY_METRICS = {
+  /** Attempts that threw, with non_retryable="true" for a failure no retry can fix. */
+  failures: 'qualityloop_activity_failures',
+  /** Attempts after the first: each one is a retry. */
+  retries: 'qualityloop_activity_retries',
+} as const;
+
+interface ActivityCounters {
+  failures: MetricCounter;
+  retries: MetricCounter;
+}
+
+/**
+ * On the runtime's meter, so the worker's Prometheus exporter (the SDK's, QL_METRICS_PORT) serves
+ * them next to the SDK's own metrics; a no-op meter without an exporter. Not the activity
+ * context's meter: it labels in camelCase (activityType), unlike the SDK's metrics.
+ */
+function activityCounters(): ActivityCounters {
+  const meter = Runtime.instance().metricMeter;
+  return {
+    failures: meter.createCounter(ACTIVITY_METRICS.failures, '', 'Activity attempts that failed'),
+    retries: meter.createCounter(ACTIVITY_METRICS.retries, '', 'Activity attempts after the first'),
+  };
+}
+
+/** Counts failed attempts and retries; a first attempt that succeeds costs one comparison. */
+class CountFailuresAndRetries implements ActivityInboundCallsInterceptor {
+  constructor(
+    private readonly ctx: Context,
+    private readonly counters: ActivityCounters,
+  ) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const { info } = this.ctx;
+    const labels = () => ({ activity_type: info.activityType, namespace: info.activityNamespace, task_queue: info.taskQueue, workflow_type: info.workflowType ?? '' });
+    if (info.attempt > 1) this.counters.retries.add(1, labels());
+    try {
+      return await next(input);
+    } catch (err) {
+      this.counters.failures.add(1, { ...labels(), non_retryable: err instanceof ApplicationFailure && err.nonRetryable === true });
+      throw err;
+    }
+  }
+}
+
+/**
  * Creates the qualityloop worker. Workflow code comes either from a prebuilt
  * bundle (tests, fast restarts) or is bundled from `workflows/` at start-up.
  */
@@ -67,21 +120,29 @@ export async function createWorker(opts: {
   connection: NativeConnection;
   workflowBundlePath?: string;
   taskQueue?: string;
+  /** Trace activities and export workflow spans (src/observability/tracing.ts); off when absent. */
+  tracing?: Tracing;
   extra?: Partial<WorkerOptions>;
 }): Promise<Worker> {
-  const { config, models, connection } = opts;
+  const { config, models, connection, tracing } = opts;
+  // Without a prebuilt bundle, the worker bundles what every bundle holds (worker/bundle.ts).
+  const bundling = opts.workflowBundlePath ? undefined : workflowBundleOptions();
+  const counters = activityCounters();
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: opts.taskQueue ?? config.temporal.taskQueue,
-    ...(opts.workflowBundlePath
-      ? { workflowBundle: { codePath: opts.workflowBundlePath } }
-      : { workflowsPath: require.resolve('../workflows') }),
+    ...(bundling ? { workflowsPath: bundling.workflowsPath } : { workflowBundle: { codePath: opts.workflowBundlePath! } }),
     ...(config.worker.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: config.worker.maxCachedWorkflows } : {}),
     stickyQueueScheduleToStartTimeout: config.worker.stickyQueueTimeoutMs,
     maxHeartbeatThrottleInterval: RECOVERY.maxHeartbeatThrottleInterval,
     shutdownGraceTime: RECOVERY.shutdownGraceTime,
-    interceptors: { activity: [(ctx) => ({ inbound: new HeartbeatWhileRunning(ctx) })] },
+    interceptors: {
+      // First is outermost: the activity's span covers the counting and the heartbeats.
+      activity: [...(tracing?.activityInterceptors ?? []), (ctx) => ({ inbound: new CountFailuresAndRetries(ctx, counters) }), (ctx) => ({ inbound: new HeartbeatWhileRunning(ctx) })],
+      ...(bundling ? { workflowModules: bundling.workflowInterceptorModules } : {}),
+    },
+    ...(tracing ? { sinks: tracing.workflowSinks } : {}),
     activities: createActivities({
       models,
       webhookUrls: config.notifications.webhookUrls,

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { DEFAULT_QUEUE } from '../domain/access';
 import { ROLES } from '../domain/actors';
 import { newPassword } from './auth-schemas';
-import { idString } from './schemas';
+import { idString, text, distinct } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
 const isoDate = z.iso.datetime();
 
@@ -18,11 +17,7 @@ export const MAX_QUEUES = 20;
 export const KEY_DAYS = { min: 1, max: 365, default: 90 } as const;
 
 const role = z.enum(ROLES);
-const queues = z
-  .array(slug)
-  .max(MAX_QUEUES)
-  .refine((q) => new Set(q).size === q.length, 'queues must not repeat')
-  .describe('complaint queues the user works (src/domain/access.ts); an empty list means only their own complaints');
+const queues = distinct(z.array(slug).max(MAX_QUEUES), 'queues must not repeat').describe('complaint queues the user works (src/domain/access.ts); an empty list means only their own complaints');
 
 export const userIdParams = z.strictObject({ id: idString });
 export const keyIdParams = z.strictObject({ keyId: z.string().regex(/^k_[0-9a-f]{16}$/, 'must be a key id (k_ and 16 hex digits)') });

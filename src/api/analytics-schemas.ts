@@ -9,7 +9,7 @@ import { DIMENSIONS, type Dimension, KPI_IDS, KPI_PERIODS, isDay } from '../doma
 import { CHANNELS, SEVERITIES } from '../domain/sla-policy';
 import { PARETO_DIMENSIONS } from '../db/kpi-rollups';
 import { MAX_PERIODS, MAX_RANGE_DAYS, rangeProblems } from '../services/analytics';
-import { idString, slug } from './schemas';
+import { idString, slug, distinct } from './schemas';
 
 const day = z
   .string()
@@ -70,11 +70,7 @@ const kpiList = z
   .describe(`comma-separated KPI ids (GET /analytics/kpi-definitions): ${KPI_IDS.join(', ')}`)
   .transform((s) => s.split(','))
   .pipe(
-    z
-      .array(z.enum(KPI_IDS))
-      .min(1)
-      .max(KPI_IDS.length)
-      .refine((ids) => new Set(ids).size === ids.length, 'each KPI at most once'),
+    distinct(z.array(z.enum(KPI_IDS)).min(1).max(KPI_IDS.length), 'each KPI at most once'),
   );
 
 const period = z.enum(KPI_PERIODS).default('week').describe("day, ISO week or month, in the area's time zone");

@@ -11,9 +11,11 @@ import express from 'express';
 import { type Config, configSchema } from '../config';
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
+import { type ApiMetrics, createApiMetrics, metricsEndpoint } from '../observability/metrics';
 import { createComplaintService } from '../services/complaints';
 import { createCycleService } from '../services/cycles';
 import { createSessionService } from '../services/sessions';
+import { mongoWindows } from '../services/rate-limits';
 import { type Authenticator, createAuthenticator } from './auth';
 import { buildOpenApi } from './openapi';
 import { errorHandler, notFoundHandler } from './problem';
@@ -39,7 +41,8 @@ import { surveyRoutes } from './routes/surveys';
 import { triggerRoutes } from './routes/triggers';
 import { webAppRouter } from './web-app';
 
-export const BODY_LIMIT = '64kb';
+/** JSON bodies are read per route, after authentication (src/api/route.ts). */
+export { BODY_LIMIT } from './route';
 
 export interface AppDeps {
   config: Config;
@@ -48,6 +51,8 @@ export interface AppDeps {
   log: Logger;
   /** Where the built web app is (default web/dist). */
   webDist?: string;
+  /** Prometheus metrics shared with the metrics listener (src/api/main.ts); made here when only the token route serves them. */
+  metrics?: ApiMetrics;
 }
 
 /** What route modules may use. */
@@ -95,6 +100,11 @@ export function createApp(deps: AppDeps): express.Express {
   if (config.api.trustProxy > 0) app.set('trust proxy', config.api.trustProxy);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c: no operator injection through the query
 
+  // No registry at all when nothing would serve it (no listener's metrics given, no token).
+  const metricsToken = config.observability.metrics.token;
+  const metrics = deps.metrics ?? (metricsToken ? createApiMetrics({ models, client, config, log }) : undefined);
+  if (metrics) app.use(metrics.httpMetrics);
+
   app.use((req, res, next) => {
     const id = /^[\w-]{1,64}$/.test(req.header('x-request-id') ?? '') ? req.header('x-request-id')! : randomUUID();
     res.setHeader('x-request-id', id);
@@ -106,7 +116,8 @@ export function createApp(deps: AppDeps): express.Express {
     next();
   });
   app.use(securityHeaders);
-  app.use(express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // For operators, on this port only with QL_METRICS_TOKEN; before body parsing. Not an API route: not in the OpenAPI document.
+  if (metrics && metricsToken) app.get('/metrics', metricsEndpoint(metrics, metricsToken));
   // Fills req.cookies (the ql_session cookie of signed-in people, src/api/auth.ts); unsigned: the token is random and looked up.
   app.use(cookieParser());
 
@@ -119,7 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
     cycles: createCycleService({ client, models, config }),
   });
   const router = express.Router();
-  mountRoutes(router, routes, { authenticate: auth.handler, afterAuth: [createRateLimiter(config.api.rateLimit)] });
+  mountRoutes(router, routes, { authenticate: auth.handler, afterAuth: [createRateLimiter(config.api.rateLimit, { store: mongoWindows(models, log), log })] });
 
   const openapi = buildOpenApi(routes, { version: '0.1.0', serverUrl: config.api.publicUrl });
   app.get('/openapi.json', (_req, res) => {

@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { KPI_IDS } from '../domain/kpi';
 import { COMPARATORS, REVIEW_FREQUENCIES, serviceAreaProblems } from '../domain/service-area';
-import { channel, idString, slug } from './schemas';
+import { channel, idString, slug, text, distinct, addDomainIssues } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const MAX_VOLUME = 1e12;
 /** Rows of one CSV import: ten years of days. */
@@ -18,9 +17,9 @@ const areaFields = {
   name: text(200),
   match: z
     .strictObject({
-      categories: z.array(slug).max(100).optional(),
-      channels: z.array(channel).max(10).optional(),
-      queues: z.array(slug).max(100).optional(),
+      categories: distinct(z.array(slug).max(100), 'a category is listed twice').optional(),
+      channels: distinct(z.array(channel).max(10), 'a channel is listed twice').optional(),
+      queues: distinct(z.array(slug).max(100), 'a queue is listed twice').optional(),
     })
     .describe('which complaints belong to the area; an empty or absent list matches anything; the most specific area wins (category > channel > queue)'),
   processOwnerId: idString.describe('a user with role process_owner or admin'),
@@ -37,15 +36,13 @@ const areaFields = {
     .max(40)
     .default([]),
   review: z
-    .strictObject({ frequency: z.enum(REVIEW_FREQUENCIES).default('monthly'), reviewerIds: z.array(idString).max(20).default([]) })
+    .strictObject({ frequency: z.enum(REVIEW_FREQUENCIES).default('monthly'), reviewerIds: distinct(z.array(idString).max(20), 'a reviewer is listed twice').default([]) })
     .default({ frequency: 'monthly', reviewerIds: [] }),
 };
 
 /** The domain's rules beyond shape, each on its own field path. */
 function checkArea(def: Parameters<typeof serviceAreaProblems>[0], ctx: z.RefinementCtx) {
-  for (const p of serviceAreaProblems(def)) {
-    ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
-  }
+  addDomainIssues(ctx, serviceAreaProblems(def));
 }
 
 export const createAreaBody = z.strictObject({ areaId: slug, ...areaFields }).superRefine(checkArea);

@@ -7,10 +7,9 @@ import { z } from 'zod';
 import { STATUSES } from '../domain/complaint';
 import { CSAT_REASON_CODES, LANGUAGES, LOW_CSAT_MAX } from '../domain/customer';
 import { LINK_SUBJECTS } from '../domain/customer-link';
-import { idString } from './schemas';
+import { idString, text, optionalText, distinct } from './schemas';
 
 const isoDate = z.iso.datetime();
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const customerIdParams = z.strictObject({ id: idString });
 /** The body of a staff action that takes none: `{}` or no body at all. */
@@ -20,12 +19,11 @@ export const noFieldsBody = z.strictObject({});
 
 const rating = z.number().int().min(1).max(5).describe('1 (very dissatisfied) to 5 (very satisfied)');
 // Length as a refinement: zod 4.6 also runs `.max()` on a non-array value, reporting the field twice.
-const reasons = z
-  .array(z.enum(CSAT_REASON_CODES))
-  .refine((r) => r.length <= CSAT_REASON_CODES.length, `at most ${CSAT_REASON_CODES.length} reason codes`)
-  .refine((r) => new Set(r).size === r.length, 'reason codes must be distinct')
-  .describe(`why the rating is low: required for a rating of ${LOW_CSAT_MAX} or less, refused above (422)`);
-const comment = z.string().trim().max(2000).describe('free text; empty = none');
+const reasons = distinct(
+  z.array(z.enum(CSAT_REASON_CODES)).refine((r) => r.length <= CSAT_REASON_CODES.length, `at most ${CSAT_REASON_CODES.length} reason codes`),
+  'reason codes must be distinct',
+).describe(`why the rating is low: required for a rating of ${LOW_CSAT_MAX} or less, refused above (422)`);
+const comment = optionalText(2000).describe('free text; empty = none');
 const nps = z.number().int().min(0).max(10).describe("how likely to recommend us, 0-10: only where the complaint's policy asks (askNps), else 422");
 
 /** Reasons, comment and NPS go with a rating. */

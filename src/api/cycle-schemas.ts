@@ -8,13 +8,13 @@ import { DIRECTIONS, METRIC_TYPES } from '../domain/cycle-analysis';
 import { CYCLE_STATUSES, CYCLE_TYPES, DMAIC_PHASES, FISHBONE_CATEGORIES, PHASES } from '../domain/cycle';
 import { DIMENSIONS, KPI_IDS, KPI_PERIODS } from '../domain/kpi';
 import type { NewCycle } from '../services/cycles';
-import { idString, slug } from './schemas';
+import { idString, slug, text, distinct } from './schemas';
 import { availableActionList } from '../contracts/actions';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
-const users = (max: number) => z.array(idString).max(max);
+/** A set of user (or complaint) ids. */
+const users = (max: number, min = 0) => distinct(z.array(idString).min(min).max(max), 'an id is listed twice');
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const cycleIdParams = z.strictObject({ id: idString });
@@ -33,12 +33,12 @@ export const goal = z.strictObject({
 const spcSignal = z.strictObject({
   cycleId: idString,
   measurementSeq: z.number().int().min(1),
-  rules: z.array(z.number().int().min(1).max(4)).min(1).max(4),
+  rules: distinct(z.array(z.number().int().min(1).max(4)).min(1).max(4), 'a rule is listed twice'),
   at: instant,
 });
 
 const settings = z.strictObject({
-  approvers: users(10).min(1).optional().describe('who signs every gate (all must approve); default: the sponsor'),
+  approvers: users(10, 1).optional().describe('who signs every gate (all must approve); default: the sponsor'),
   effectivenessWindowDays: z.number().int().min(1).max(365).default(30),
   actionReminders: z
     .strictObject({
@@ -157,7 +157,7 @@ export const cycleActionBodies = {
   set_defect_categories: z.strictObject({ categories: z.array(z.strictObject({ category: text(200), count: z.number().int().min(0) })).min(1).max(100) }),
   add_root_cause: z.strictObject({ cause: text(1000) }),
   verify_root_cause: z.strictObject({ rootCauseId: idString, evidence: text(5000) }),
-  add_solution: z.strictObject({ description: text(2000), rootCauseIds: z.array(idString).max(50).optional() }),
+  add_solution: z.strictObject({ description: text(2000), rootCauseIds: users(50).optional() }),
   add_fmea_row: z.strictObject({
     failureMode: text(500),
     effect: text(500),

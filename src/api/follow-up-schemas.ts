@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CSAT_REASON_CODES } from '../domain/customer';
 import { FOLLOW_UP_STATUSES } from '../services/follow-ups';
-import { idString } from './schemas';
+import { idString, text } from './schemas';
 
 const isoDate = z.iso.datetime();
 
@@ -18,7 +18,7 @@ export const listFollowUpsQuery = z.strictObject({
 });
 
 export const completeFollowUpBody = z.strictObject({
-  outcome: z.string().trim().min(1).max(2000).describe('what the callback found or agreed (staff text, kept in the audit trail)'),
+  outcome: text(2000).describe('what the callback found or agreed (staff text, kept in the audit trail)'),
 });
 
 export const followUpView = z.object({

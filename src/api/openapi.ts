@@ -3,6 +3,7 @@ import { SESSION_COOKIE } from '../services/sessions';
 import { z } from 'zod';
 import type { RouteSpec } from './route';
 import { describePermission } from './permissions';
+import { HEADER_SCHEMAS, problemResponses, problemSchema } from './routes/common';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => {
   const s = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
@@ -30,6 +31,26 @@ function csvContent(body: z.ZodType) {
   };
 }
 
+/**
+ * Answers the route chain (mountRoutes in src/api/route.ts) can give on any
+ * route, whatever the route declares: 400 for a query or path parameter it
+ * does not take (a route's query schema is strict, none means no parameters)
+ * or a body that is not JSON (MALFORMED_JSON), 413 for a body over the limit
+ * (every route reads a JSON body, route.ts bodyReaders), and behind
+ * authentication 401, 403 and 429 (the per-user rate limit).
+ */
+function chainResponses(r: RouteSpec): RouteSpec['responses'] {
+  return problemResponses(400, 413, ...(r.permission === 'public' ? [] : [401, 403, 429]));
+}
+
+/** A response's media types: its JSON schema (problem+json from 400 on), and any text alternatives. */
+function responseContent(code: string, resp: RouteSpec['responses'][number]) {
+  const content: Record<string, { schema: Record<string, unknown> }> = {};
+  if (resp.schema) content[Number(code) >= 400 ? 'application/problem+json' : 'application/json'] = { schema: json(resp.schema, 'output') };
+  for (const type of resp.text ?? []) content[type] = { schema: { type: 'string' } };
+  return Object.keys(content).length > 0 ? { content } : {};
+}
+
 export function buildOpenApi(routes: RouteSpec[], info: { version: string; serverUrl?: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
@@ -45,17 +66,11 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
     addParams(r.params, 'path');
     addParams(r.query, 'query');
     for (const [name, description] of Object.entries(r.headers ?? {})) {
-      parameters.push({ name, in: 'header', required: false, description, schema: { type: 'string', maxLength: 200 } });
+      const schema = HEADER_SCHEMAS[name.toLowerCase()];
+      // A header without a schema is a credential (X-CSRF-Token, X-Customer-Link) the server checks as a whole (401/403), not by length.
+      parameters.push({ name, in: 'header', required: false, description, schema: schema ? json(schema, 'input') : { type: 'string' } });
     }
-    const responses = Object.fromEntries(
-      Object.entries(r.responses).map(([code, resp]) => [
-        code,
-        {
-          description: resp.description,
-          ...(resp.schema ? { content: { [Number(code) >= 400 ? 'application/problem+json' : 'application/json']: { schema: json(resp.schema, 'output') } } } : {}),
-        },
-      ]),
-    );
+    const responses = Object.fromEntries(Object.entries({ ...chainResponses(r), ...r.responses }).map(([code, resp]) => [code, { description: resp.description, ...responseContent(code, resp) }]));
     paths[path] = {
       ...paths[path],
       [r.method]: {
@@ -77,6 +92,14 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
     },
     servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
     components: {
+      responses: {
+        // Not tied to an operation: the answer to any method a known path does not declare (src/api/route.ts).
+        MethodNotAllowed: {
+          description: 'the path exists but not with this method; Allow lists the methods it takes (HEAD with GET, and OPTIONS, which answers 204 with the same Allow)',
+          headers: { Allow: { required: true, schema: { type: 'string' }, description: 'e.g. `GET, HEAD, OPTIONS, PUT`' } },
+          content: { 'application/problem+json': { schema: json(problemSchema, 'output') } },
+        },
+      },
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'API key: Authorization: Bearer <key> (integrations)' },
         session: {

@@ -7,9 +7,8 @@ import { z } from 'zod';
 import { CYCLE_TYPES } from '../domain/cycle';
 import { REVIEW_STATUSES, type ReviewCommand } from '../domain/review';
 import { goal } from './cycle-schemas';
-import { idString, slug } from './schemas';
+import { idString, slug, text } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 
 /** Review ids are `<areaId>-<period>`: an area id (a slug of up to 64 characters) and the period key. */

@@ -32,7 +32,7 @@ export interface Access {
   checkLoaded<K extends Resource['kind']>(kind: K, load: () => Promise<Extract<Resource, { kind: K }>['view']>): Promise<void>;
 }
 
-export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined> {
+export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined, A = unknown> {
   method: 'get' | 'post' | 'put';
   /** Express-style path, e.g. `/complaints/:id`. */
   path: string;
@@ -49,22 +49,44 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
    * that `body` then validates, so a bad cell is reported as `body.rows.<n>.<column>`.
    */
   bodyType?: 'json' | 'csv';
+  /**
+   * A public route's own authentication (the customer links' X-Customer-Link),
+   * run before the body is read, like the staff routes' authentication: a
+   * caller it refuses learns nothing of the body's handling. Its result
+   * reaches the handler as `authenticated`.
+   */
+  authenticate?: (req: Request) => Promise<A>;
   /** Documented request headers (name -> description). */
   headers?: Record<string, string>;
-  responses: Record<number, { description: string; schema?: Schema }>;
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; user: AuthUser; access: Access; req: Request; res: Response }) => Promise<Reply>;
+  /** `text`: media types the answer may have instead of JSON, sent as text (Markdown, CSV, NDJSON exports). */
+  responses: Record<number, { description: string; schema?: Schema; text?: string[] }>;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; user: AuthUser; access: Access; authenticated: A; req: Request; res: Response }) => Promise<Reply>;
 }
 
-export function defineRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined>(spec: RouteSpec<P, Q, B>): RouteSpec {
+export function defineRoute<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined, A = undefined>(spec: RouteSpec<P, Q, B, A>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 
 const NO_QUERY = z.strictObject({});
 
-/** Size limit of a text/csv body (JSON bodies have BODY_LIMIT in app.ts): ten years of daily figures fit easily. */
+/** Size limit of a JSON body. */
+export const BODY_LIMIT = '64kb';
+/** Size limit of a text/csv body: ten years of daily figures fit easily. */
 export const CSV_BODY_LIMIT = '256kb';
 
 const MEDIA_TYPE = { json: 'application/json', csv: 'text/csv' } as const;
+
+/**
+ * The body readers of a route: JSON on every route (a body that is not JSON or
+ * over BODY_LIMIT is refused, 400 MALFORMED_JSON / 413, even where the route
+ * takes none), plus text/csv where the route takes CSV. Another media type
+ * leaves req.body undefined, and parseRequest answers 415.
+ */
+function bodyReaders(spec: RouteSpec): RequestHandler[] {
+  // strict: a bare string, number or null is not a request body.
+  const json = express.json({ limit: BODY_LIMIT, strict: true, type: [MEDIA_TYPE.json, 'application/*+json'] });
+  return spec.bodyType === 'csv' ? [json, express.text({ type: MEDIA_TYPE.csv, limit: CSV_BODY_LIMIT })] : [json];
+}
 
 /** Parses every part first and reports all failing fields at once, prefixed by part (`body.customer.id`). */
 function parseRequest(spec: RouteSpec, req: Request) {
@@ -118,6 +140,53 @@ function authorize(permission: Permission): RequestHandler {
 
 const PUBLIC_ACCESS: Access = { scope: 'all', check: () => undefined, checkLoaded: async () => undefined };
 
+/** Runs a public route's own authentication (RouteSpec.authenticate) and keeps its result for the handler. */
+function ownAuthentication(authenticate: (req: Request) => Promise<unknown>): RequestHandler {
+  return (req, res, next) => {
+    authenticate(req).then((result) => {
+      res.locals.authenticated = result;
+      next();
+    }, next);
+  };
+}
+
+/** The methods a path takes, as Allow lists them: HEAD wherever GET is (Express answers it through GET), and OPTIONS everywhere. */
+function allowHeader(methods: Iterable<string>): string {
+  const all = new Set([...methods].map((m) => m.toUpperCase()));
+  if (all.has('GET')) all.add('HEAD');
+  all.add('OPTIONS');
+  return [...all].sort().join(', ');
+}
+
+/** Express's path matching for the paths route specs use (`/a/:id/b.md`): case-insensitive, a trailing slash allowed. */
+function pathPattern(path: string): RegExp {
+  const source = path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${source}/?$`, 'i');
+}
+
+/**
+ * The answer for a known path with a method no route declares: 405 problem+json
+ * with Allow (RFC 9110 §15.5.6), and OPTIONS: 204 with the same Allow. Allow is
+ * the union over every declared path the URL matches (`/complaints/search` also
+ * matches `/complaints/:id`). An unknown path goes on to the 404.
+ */
+function methodNotAllowed(routes: RouteSpec[]): RequestHandler {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) byPath.set(r.path, (byPath.get(r.path) ?? new Set()).add(r.method));
+  const patterns = [...byPath].map(([path, methods]) => ({ pattern: pathPattern(path), methods }));
+  return (req, res, next) => {
+    const matching = patterns.filter((p) => p.pattern.test(req.path));
+    if (matching.length === 0) return next();
+    const allow = allowHeader(matching.flatMap((p) => [...p.methods]));
+    res.setHeader('allow', allow);
+    if (req.method === 'OPTIONS') return res.status(204).end();
+    next(new HttpProblem(405, 'Method Not Allowed', `${req.path} takes ${allow}, not ${req.method}`, { code: 'METHOD_NOT_ALLOWED' }));
+  };
+}
+
 declare module 'express-serve-static-core' {
   interface Request {
     access?: Access;
@@ -126,13 +195,13 @@ declare module 'express-serve-static-core' {
 
 export function mountRoutes(router: Router, routes: RouteSpec[], guards: { authenticate: RequestHandler; afterAuth?: RequestHandler[] }): void {
   for (const spec of routes) {
-    const chain = spec.permission === 'public' ? [] : [guards.authenticate, ...(guards.afterAuth ?? []), authorize(spec.permission)];
-    // Read only once the caller is known to hold the permission; JSON is read app-wide (app.ts).
-    if (spec.bodyType === 'csv') chain.push(express.text({ type: MEDIA_TYPE.csv, limit: CSV_BODY_LIMIT }));
+    const chain = spec.permission === 'public' ? (spec.authenticate ? [ownAuthentication(spec.authenticate)] : []) : [guards.authenticate, ...(guards.afterAuth ?? []), authorize(spec.permission)];
+    // The body is read only once the caller is known to hold the permission: a caller refused learns nothing of how the route reads it.
+    chain.push(...bodyReaders(spec));
     router[spec.method](spec.path, ...chain, async (req, res, next) => {
       try {
         const { params, query, body } = parseRequest(spec, req);
-        const reply = await spec.handler({ params, query, body, user: req.user!, access: req.access ?? PUBLIC_ACCESS, req, res } as never);
+        const reply = await spec.handler({ params, query, body, user: req.user!, access: req.access ?? PUBLIC_ACCESS, authenticated: res.locals.authenticated, req, res } as never);
         res.status(reply.status).set(reply.headers ?? {});
         if (reply.stream) await reply.stream(res);
         else if (reply.body === undefined) res.end();
@@ -143,4 +212,5 @@ export function mountRoutes(router: Router, routes: RouteSpec[], guards: { authe
       }
     });
   }
+  router.use(methodNotAllowed(routes));
 }

@@ -12,7 +12,41 @@ import { ROLES } from '../domain/actors';
 import { CSAT_REASON_CODES, LANGUAGES } from '../domain/customer';
 import { availableActionList } from '../contracts/actions';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Free text: at most `max` characters as sent, not blank, trimmed. The blank
+ * rule is the pattern `\S` (some non-whitespace character: exactly what is
+ * left after String.prototype.trim, which removes what `\s` matches), so the
+ * OpenAPI document states what the server checks; the length is checked
+ * before trimming for the same reason (maxLength counts what is sent).
+ */
+export const text = (max: number) => z.string().max(max).regex(/\S/, 'must not be blank').trim();
+/** Optional free text where an empty or blank value means none (same length rule as `text`). */
+export const optionalText = (max: number) => z.string().max(max).trim();
+
+/**
+ * An array whose items must not repeat (ids, codes, tags: a set), rejected
+ * with `message` and declared `uniqueItems` in the document. Every set-valued
+ * field goes through here, so the check and the declaration cannot part.
+ */
+export function distinct<T extends z.ZodArray>(array: T, message = 'items must not repeat') {
+  // Items are primitives (ids, codes, numbers), so Set equality is JSON Schema's equality.
+  return array.refine((items) => new Set(items).size === items.length, message).meta({ uniqueItems: true });
+}
+
+/**
+ * Reports a domain rule's problems (src/domain `...Problems`) as issues, except
+ * for a field the schema already reported: a repeat `distinct` caught is not
+ * reported again by the rule that also forbids it. A problem without a path
+ * names its field first (`warningThresholds must be distinct`).
+ */
+export function addDomainIssues(ctx: z.RefinementCtx, problems: readonly (string | { path: string; message: string })[]): void {
+  const reported = ctx.issues.map((i) => (i.path ?? []).join('.'));
+  for (const p of problems) {
+    const { path, message } = typeof p === 'string' ? { path: '', message: p } : p;
+    if (path ? reported.includes(path) : reported.some((r) => r && message.startsWith(`${r} `))) continue;
+    ctx.addIssue({ code: 'custom', message, path: path ? path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [] });
+  }
+}
 export const idString = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 export const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, _ or -)');
 const boolString = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -54,11 +88,7 @@ export const listComplaintsQuery = z.strictObject({
 
 const rating = z.number().int().min(1).max(5);
 /** Why a customer rated low (required for a rating of 2 or less and only then: the domain checks, answering 422 with the field). */
-const csatReasons = z
-  .array(z.enum(CSAT_REASON_CODES))
-  .max(CSAT_REASON_CODES.length)
-  .refine((codes) => new Set(codes).size === codes.length, 'reason codes must be distinct')
-  .describe('reason codes, required with a rating of 2 or less and refused otherwise (422)');
+const csatReasons = distinct(z.array(z.enum(CSAT_REASON_CODES)).max(CSAT_REASON_CODES.length), 'reason codes must be distinct').describe('reason codes, required with a rating of 2 or less and refused otherwise (422)');
 const npsScore = z.number().int().min(0).max(10).describe("NPS 0-10, accepted only when the complaint's SLA policy asks for it (askNps; else 422)");
 
 /** Body of `POST /complaints/:id/<action>`, one per agent action. */
@@ -72,10 +102,7 @@ export const actionBodies = {
   resolve: z.strictObject({
     summary: text(5000),
     cause: slug.optional().describe("a code from the cause catalog of the complaint's service area: required when it has one, refused when it has none (422)"),
-    tags: z
-      .array(text(MAX_TAG_LENGTH))
-      .max(MAX_RESOLUTION_TAGS)
-      .refine((tags) => new Set(tags).size === tags.length, 'tags must be distinct')
+    tags: distinct(z.array(text(MAX_TAG_LENGTH)).max(MAX_RESOLUTION_TAGS), 'tags must be distinct')
       .optional()
       .describe('free labels'),
   }),
@@ -178,7 +205,7 @@ const calendarFields = {
   name: text(200),
   timeZone: z.string().min(1).max(64),
   weeklyHours: z.strictObject(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(z.strictObject({ start: hhmm, end: hhmm })).max(12)])) as Record<(typeof WEEKDAYS)[number], z.ZodArray<z.ZodObject<{ start: typeof hhmm; end: typeof hhmm }>>>),
-  holidays: z.array(z.iso.date()).max(1000).default([]),
+  holidays: distinct(z.array(z.iso.date()).max(1000), 'a holiday is listed twice').default([]),
 };
 
 function checkCalendar(cal: { name: string; timeZone: string; weeklyHours: Record<string, { start: string; end: string }[]>; holidays: string[] }, ctx: z.RefinementCtx) {
@@ -196,14 +223,14 @@ const minutes = z.number().int().min(1).max(366 * 24 * 60);
 const policyFields = {
   name: text(200),
   match: z.strictObject({
-    severities: z.array(severity).min(1),
-    categories: z.array(slug).max(100).optional(),
-    channels: z.array(channel).optional(),
+    severities: distinct(z.array(severity).min(1), 'a severity is listed twice'),
+    categories: distinct(z.array(slug).max(100), 'a category is listed twice').optional(),
+    channels: distinct(z.array(channel), 'a channel is listed twice').optional(),
   }),
   targets: z.strictObject({ firstResponseMinutes: minutes, nextResponseMinutes: minutes, resolutionMinutes: minutes }),
   calendarId: slug,
   pauseOnAwaitingCustomer: z.boolean().default(true),
-  warningThresholds: z.array(z.number().int().min(1).max(99)).max(10).default([50, 75, 90]),
+  warningThresholds: distinct(z.array(z.number().int().min(1).max(99)).max(10), 'warningThresholds must be distinct').default([50, 75, 90]),
   escalation: z
     .array(
       z.strictObject({
@@ -221,7 +248,7 @@ const policyFields = {
 };
 
 function checkPolicy(p: Parameters<typeof policyProblems>[0], ctx: z.RefinementCtx) {
-  for (const problem of policyProblems(p)) ctx.addIssue({ code: 'custom', message: problem, path: [] });
+  addDomainIssues(ctx, policyProblems(p));
 }
 
 export const createPolicyBody = z.strictObject({ policyId: slug, ...policyFields }).superRefine(checkPolicy);

@@ -11,9 +11,8 @@ import { LANGUAGES } from '../domain/customer';
 import { KANO_ANSWERS, SERVQUAL_DIMENSIONS, SURVEY_ID_PATTERN, SURVEY_KINDS, SURVEY_LIMITS } from '../domain/survey';
 import { MAX_RECIPIENTS } from '../services/surveys';
 import { parseCsvTable } from './csv';
-import { idString, slug } from './schemas';
+import { idString, slug, text, optionalText } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true }).transform((s) => Date.parse(s));
 const day = z.iso.date();
 const isoDate = z.iso.datetime();
@@ -100,7 +99,7 @@ const recipient = z.strictObject({
 const csvRow = z.strictObject({
   customerId: idString,
   email: z.union([z.literal(''), z.email().max(254)]).optional(),
-  name: z.string().trim().max(200).optional(),
+  name: optionalText(200).optional(),
   language: z.union([z.literal(''), z.enum(LANGUAGES)]).optional(),
 });
 

@@ -11,9 +11,8 @@ import { CYCLE_TYPES } from '../domain/cycle';
 import { DIMENSIONS, KPI_IDS, KPI_PERIODS } from '../domain/kpi';
 import { COMPARATORS } from '../domain/service-area';
 import { PARETO_DIMENSIONS, TRIGGER_LIMITS, type TriggerDefinition, triggerProblems } from '../domain/trigger';
-import { idString, slug } from './schemas';
+import { idString, slug, text, distinct, addDomainIssues } from './schemas';
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const { lookbackPeriods, deadlineDays } = TRIGGER_LIMITS;
 
@@ -41,7 +40,7 @@ const condition = z.discriminatedUnion('type', [
 const action = z.strictObject({
   cycleType: z.enum(CYCLE_TYPES),
   sponsorId: idString.describe('a user who can act on cycles, not the area’s process owner (who owns the cycles opened)'),
-  approvers: z.array(idString).min(1).max(10).optional().describe('who signs the gates; default: the sponsor'),
+  approvers: distinct(z.array(idString).min(1).max(10), 'an approver is listed twice').optional().describe('who signs the gates; default: the sponsor'),
   deadlineDays: int(deadlineDays.min, deadlineDays.max).describe("the proposed goal's deadline, in days from the opening"),
   title: text(200).optional().describe('default: written from the signal'),
 });
@@ -64,9 +63,7 @@ const triggerFields = {
 
 /** The domain's rules beyond shape, each on its own field path. */
 function checkTrigger(def: TriggerDefinition, ctx: z.RefinementCtx) {
-  for (const p of triggerProblems(def)) {
-    ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)) });
-  }
+  addDomainIssues(ctx, triggerProblems(def));
 }
 
 export const createTriggerBody = z.strictObject({ triggerId: slug, ...triggerFields }).superRefine(checkTrigger);

@@ -11,7 +11,15 @@ import express from 'express';
 import { HttpProblem } from './problem';
 
 export const WEB_APP_BASE = '/app';
-export const DEFAULT_WEB_DIST = path.resolve(__dirname, '../../web/dist');
+/**
+ * The project folder: the nearest one above this file with a package.json. That is the repository
+ * when run from src/api, and the same folder when compiled to dist/src/api (the image's /app).
+ */
+function projectRoot(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  return path.resolve(__dirname, '../..');
+}
+export const DEFAULT_WEB_DIST = path.join(projectRoot(), 'web/dist');
 
 /** The app's CSP: scripts and styles only from this origin, no inline script. ECharts tooltips need inline style attributes. */
 export const WEB_APP_CSP =

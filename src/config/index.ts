@@ -110,7 +110,13 @@ export const configSchema = z.object({
     publicUrl: z.url().optional(),
     /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address (sign-in throttling, logs); 0: none. */
     trustProxy: z.coerce.number().int().min(0).max(10).default(0),
-    /** Per API key, per API process (token bucket). */
+    /**
+     * Per user (all of a user's keys and sessions), shared by every API replica
+     * (counted in MongoDB, src/services/rate-limits.ts): windows of min(burst,
+     * perMinute) requests lasting 60 * min(burst, perMinute) / perMinute s, plus
+     * burst - perMinute more per window of that many requests' worth when burst
+     * exceeds perMinute (docs/security.md, "Rate limits").
+     */
     rateLimit: z
       .object({
         perMinute: z.coerce.number().int().min(1).default(600),
@@ -154,9 +160,9 @@ export const configSchema = z.object({
       linkSecret: secret.optional(),
       /** How long a link sent in a message stays valid. */
       linkTtlDays: z.coerce.number().positive().max(366).default(30),
-      /** Requests one link may make per minute (all its endpoints together). */
+      /** Requests one link may make per minute (all its endpoints together; one 60 s window, shared by every API replica). */
       linkRatePerMinute: z.coerce.number().int().min(1).max(10_000).default(30),
-      /** Link requests one client address may make per minute (all links together). */
+      /** Link requests one client address may make per minute (all links together; one 60 s window, shared by every API replica). */
       addressRatePerMinute: z.coerce.number().int().min(1).max(100_000).default(300),
     })
     .default({ linkTtlDays: 30, linkRatePerMinute: 30, addressRatePerMinute: 300 }),

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_QUEUE } from '../domain/access';
 import { TERMINAL, type Status } from '../domain/complaint';
-import { type ComplaintDoc, type ComplaintRowDoc, type Models, insertIfAbsent } from './models';
+import { type ComplaintDoc, type ComplaintRowDoc, type Models, insertIfAbsent, markBackfillDone } from './models';
 
 type FullDoc = Omit<ComplaintDoc, 'stateJson' | '_id'>;
 
@@ -54,6 +54,6 @@ export async function backfillComplaintRows(models: Models): Promise<{ inserted:
     if (batch.length === 500) await flush();
   }
   await flush();
-  await migrations.updateOne({ _id: BACKFILL_MARKER }, { $set: { at: new Date() } }, { upsert: true });
+  await markBackfillDone(models, BACKFILL_MARKER);
   return { inserted };
 }

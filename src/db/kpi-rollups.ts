@@ -22,7 +22,7 @@ import type { ComplaintState } from '../domain/complaint';
 import { type ComplaintFact, type KpiCell, addFact, addSurveyFact, complaintFact, emptyCell, seriesKey, seriesKeysOf } from '../domain/kpi';
 import type { Severity } from '../domain/sla-policy';
 import type { SurveyFact } from '../domain/survey-facts';
-import { type KpiRollupDoc, type Models, type SurveyFactDoc, insertIfAbsent, storedState } from './models';
+import { type KpiRollupDoc, type Models, type SurveyFactDoc, insertIfAbsent, markBackfillDone, storedState } from './models';
 
 export const areaDayOf = (areaId: string, day: string) => `${areaId}|${day}`;
 
@@ -206,7 +206,7 @@ export async function backfillComplaintFacts(models: Models): Promise<{ inserted
   await flush();
   await markAreaDaysDirty(models, [...areaDays.values()]);
   await refreshRollups(models);
-  await migrations.updateOne({ _id: BACKFILL_MARKER }, { $set: { at: new Date() } }, { upsert: true });
+  await markBackfillDone(models, BACKFILL_MARKER);
   return { inserted, areaDays: areaDays.size };
 }
 

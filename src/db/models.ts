@@ -255,6 +255,8 @@ cycleSchema.index({ ownerId: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ sponsorId: 1, createdAt: -1, _id: -1 });
 cycleSchema.index({ status: 1, deadline: 1 });
 cycleSchema.index({ boundAreaId: 1, active: 1 });
+// The open cycles by phase for the metrics gauges (src/services/metrics-figures.ts): one equality, leading.
+cycleSchema.index({ active: 1 });
 
 /** Every measurement of every cycle. `_id` = `${cycleId}:${seq}`. */
 const cycleMeasurementSchema = new Schema(
@@ -411,6 +413,22 @@ const oidcLoginSchema = new Schema(
   { ...opts, collection: 'oidc_logins' },
 );
 oidcLoginSchema.index({ expiresAt: 1 });
+
+/**
+ * Rate-limit windows shared by every API process (src/services/rate-limits.ts): the
+ * documents of rate-limiter-flexible's Mongo store, one per limiter and key. FerretDB v1
+ * has no TTL indexes, so the API deletes expired windows itself (the `expire` index).
+ */
+const rateLimitSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    points: { type: Number, required: true },
+    expire: { type: Date, default: null },
+  },
+  { ...opts, collection: 'rate_limits' },
+);
+rateLimitSchema.index({ key: 1 }, { unique: true });
+rateLimitSchema.index({ expire: 1 });
 
 // ------------------------------------------------ the quality loop (service areas, KPIs, triggers, reviews)
 
@@ -768,6 +786,7 @@ export type ApiKeyDoc = InferSchemaType<typeof apiKeySchema>;
 export type CredentialDoc = InferSchemaType<typeof credentialSchema>;
 export type SessionDoc = InferSchemaType<typeof sessionSchema>;
 export type OidcLoginDoc = InferSchemaType<typeof oidcLoginSchema>;
+export type RateLimitDoc = InferSchemaType<typeof rateLimitSchema>;
 export type ServiceAreaDoc = InferSchemaType<typeof serviceAreaSchema>;
 export type ServiceVolumeDoc = InferSchemaType<typeof serviceVolumeSchema>;
 export type ComplaintFactDoc = InferSchemaType<typeof complaintFactSchema>;
@@ -805,6 +824,7 @@ export interface Models {
   Credential: Model<CredentialDoc>;
   Session: Model<SessionDoc>;
   OidcLogin: Model<OidcLoginDoc>;
+  RateLimit: Model<RateLimitDoc>;
   ServiceArea: Model<ServiceAreaDoc>;
   ServiceVolume: Model<ServiceVolumeDoc>;
   ComplaintFact: Model<ComplaintFactDoc>;
@@ -854,6 +874,7 @@ export async function connectDatabase(uri: string, options: { serverSelectionTim
     Credential: connection.model('Credential', credentialSchema),
     Session: connection.model('Session', sessionSchema),
     OidcLogin: connection.model('OidcLogin', oidcLoginSchema),
+    RateLimit: connection.model('RateLimit', rateLimitSchema),
     ServiceArea: connection.model('ServiceArea', serviceAreaSchema),
     ServiceVolume: connection.model('ServiceVolume', serviceVolumeSchema),
     ComplaintFact: connection.model('ComplaintFact', complaintFactSchema),
@@ -888,6 +909,20 @@ function ignoreExists(err: { code?: number; codeName?: string }): void {
 
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}
+
+/**
+ * Records that a one-off backfill finished. Worker replicas start together and may
+ * all run the same (idempotent) backfill: a duplicate key here means another replica
+ * has just recorded the same marker, which is success.
+ */
+export async function markBackfillDone(models: Models, marker: string): Promise<void> {
+  await models.connection
+    .collection<{ _id: string; at: Date }>('migrations')
+    .updateOne({ _id: marker }, { $set: { at: new Date() } }, { upsert: true })
+    .catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err;
+    });
 }
 
 /**

@@ -112,30 +112,3 @@ export async function checkPassword(models: Models, lockout: LockoutPolicy, user
   }
   return { ok: false, reason: 'invalid' };
 }
-
-/**
- * Failed sign-ins per client address, in this process's memory: past `limit`
- * failures within a window the address is refused until the window ends,
- * whatever account it tries (guessing across many accounts). Successes do
- * not count, so a shared office address is not slowed by people who sign in.
- */
-export function createFailureCounter(limit: number, windowMs: number, now: () => number = Date.now) {
-  const windows = new Map<string, { start: number; failures: number }>();
-  const current = (ip: string) => {
-    const w = windows.get(ip);
-    return w && now() - w.start < windowMs ? w : null;
-  };
-  return {
-    /** Milliseconds until `ip` may try again, or 0. */
-    blockedFor(ip: string): number {
-      const w = current(ip);
-      return w && w.failures >= limit ? w.start + windowMs - now() : 0;
-    },
-    fail(ip: string): void {
-      const w = current(ip) ?? { start: now(), failures: 0 };
-      w.failures++;
-      if (windows.size > 100_000) windows.clear();
-      windows.set(ip, w);
-    },
-  };
-}

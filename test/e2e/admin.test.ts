@@ -11,6 +11,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { type ApiStack, startApiStack } from '../helpers/api';
 import { expectAccessible, newPage, openBrowser, saveScreenshot, signIn } from '../helpers/browser';
+import { validatedFetch } from '../helpers/openapi-validation';
 
 let stack: ApiStack;
 let browser: Browser;
@@ -140,7 +141,7 @@ describe('admin screens', () => {
       expect(JSON.stringify(await context.cookies())).not.toContain(key);
 
       // It works for an integration.
-      const ok = await fetch(`${stack.baseUrl}/complaints`, { headers: { authorization: `Bearer ${key}` } });
+      const ok = await validatedFetch(`${stack.baseUrl}/complaints`, { headers: { authorization: `Bearer ${key}` } });
       expect(ok.status).toBe(200);
 
       // Hidden, then gone from the page; a reload does not bring it back.
@@ -157,7 +158,7 @@ describe('admin screens', () => {
       await page.getByTestId(`admin-key-revoke-${keyId}`).click();
       expect((await revoked).status()).toBe(200);
       await page.getByTestId(`admin-key-status-${keyId}`).filter({ hasText: /Revoked/ }).waitFor();
-      const refused = await fetch(`${stack.baseUrl}/complaints`, { headers: { authorization: `Bearer ${key}` } });
+      const refused = await validatedFetch(`${stack.baseUrl}/complaints`, { headers: { authorization: `Bearer ${key}` } });
       expect(refused.status).toBe(401);
 
       await expectAccessible(page);

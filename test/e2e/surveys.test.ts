@@ -16,6 +16,7 @@ import type { SurveyContent } from '../../src/domain/survey';
 import { linkClaims, linkUrl } from '../../src/services/customer-links';
 import { type ApiStack, startApiStack } from '../helpers/api';
 import { expectAccessible, newPage, openBrowser, saveScreenshot, signIn } from '../helpers/browser';
+import { validatedFetch } from '../helpers/openapi-validation';
 import { eventually, uniqueId } from '../helpers/stack';
 
 let stack: ApiStack;
@@ -217,7 +218,7 @@ describe('surveys', () => {
       const text = await md.text();
       expect(text).toContain(`Spring ${title}`);
       expect(text).toMatch(/reliability/i);
-      expect((await fetch(`${stack.baseUrl}${href}`)).status).toBe(401);
+      expect((await validatedFetch(`${stack.baseUrl}${href}`)).status).toBe(401);
 
       await expectAccessible(page);
       await saveScreenshot(page, 'survey-results-servqual');

@@ -16,6 +16,7 @@ import { issueApiKey } from '../../src/api/auth';
 import type { Config } from '../../src/config';
 import type { Models } from '../../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
+import { assertDocumentedResponse } from './openapi-validation';
 import { openTestDb, quietRuntime, startWorker, testConfig } from './stack';
 
 export interface CallOptions {
@@ -72,6 +73,8 @@ export interface StartApiStackOptions {
    * customer links point at it. Off by default: OIDC tests register the request's own host as redirect.
    */
   publicUrlIsServer?: boolean;
+  /** Run a Worker in this process (default true); false when the test runs its own worker processes on the stack's task queue. */
+  worker?: boolean;
 }
 
 function requestWithBody(url: string, method: string, headers: Record<string, string>, payload: Buffer): Promise<{ status: number; headers: Record<string, string>; text: string }> {
@@ -103,10 +106,13 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
     await seedUsersOnly(models, config.secrets.apiKeyPepper);
   }
 
-  quietRuntime();
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker: Worker = await startWorker({ config, models, connection: nativeConnection });
-  const running = worker.run();
+  let inProcess: { worker: Worker; running: Promise<void>; nativeConnection: NativeConnection } | undefined;
+  if (opts.worker !== false) {
+    quietRuntime();
+    const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const worker: Worker = await startWorker({ config, models, connection: nativeConnection });
+    inProcess = { worker, running: worker.run(), nativeConnection };
+  }
 
   const connection = await Connection.connect({ address: config.temporal.address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -145,6 +151,8 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
     const ct = outHeaders['content-type'] ?? '';
     let body: unknown = text;
     if (/^application\/(problem\+)?json/.test(ct) && text.length > 0) body = JSON.parse(text);
+    // Every answer a test receives must be one the OpenAPI document allows (test/helpers/openapi-validation.ts).
+    assertDocumentedResponse({ method, path, status, headers: outHeaders, body });
     return { status, headers: outHeaders, body: body as T, text };
   }
 
@@ -161,10 +169,12 @@ export async function startApiStack(opts: StartApiStackOptions = {}): Promise<Ap
       server.close(() => r());
       server.closeAllConnections();
     });
-    worker.shutdown();
-    await running;
+    if (inProcess) {
+      inProcess.worker.shutdown();
+      await inProcess.running;
+    }
     await connection.close();
-    await nativeConnection.close();
+    await inProcess?.nativeConnection.close();
     await models.drop();
   }
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import type { ApiStack } from './api';
+import { isApiPath, validateResponse } from './openapi-validation';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../docs/screenshots');
@@ -33,6 +34,26 @@ export async function newPage(browser: Browser, stack: Pick<ApiStack, 'baseUrl'>
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of (4\d\d)/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  // The app's API calls are checked against the OpenAPI document like call()'s (test/helpers/openapi-validation.ts).
+  const origin = new URL(stack.baseUrl).origin;
+  page.on('response', async (r) => {
+    const url = new URL(r.url());
+    if (url.origin !== origin || !isApiPath(url.pathname)) return;
+    const headers = r.headers();
+    const text = await r.text().catch(() => '');
+    let body: unknown = text;
+    if (/^application\/([\w.-]+\+)?json/.test(headers['content-type'] ?? '') && text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        errors.push(`OpenAPI contract: ${r.request().method()} ${url.pathname} sent invalid JSON`);
+        return;
+      }
+    }
+    const method = r.request().method();
+    const problems = validateResponse({ method, path: url.pathname + url.search, status: r.status(), headers, body });
+    if (problems.length > 0) errors.push(`OpenAPI contract: ${method} ${url.pathname}${url.search} -> ${r.status()}: ${problems.join('; ')}`);
   });
   return { context, page, errors };
 }

@@ -7,7 +7,8 @@
  * OpenAPI page shows) and produce one fault at a time on an otherwise
  * schema-shaped value: a wrong type, a MongoDB operator object, a missing
  * required field, an unknown (mass-assignment) field, a number out of range, an
- * over-long or blank string, an array too long or too short, or random JSON.
+ * over-long or blank string, an array too long, too short or with a repeated
+ * item (where it declares uniqueItems), or random JSON.
  * Every candidate is then checked against the zod schema itself, after a JSON
  * round trip (what the server parses), and only rejected ones are kept, so a
  * refinement the JSON Schema cannot express never lets a valid request through.
@@ -27,6 +28,7 @@ export interface JsonSchema {
   items?: JsonSchema;
   minItems?: number;
   maxItems?: number;
+  uniqueItems?: boolean;
   minLength?: number;
   maxLength?: number;
   pattern?: string;
@@ -247,6 +249,7 @@ function localFaults(n: JsonSchema, path: string, shaped: fc.Arbitrary<unknown>,
     const item = n.items ? shapedOf(n.items) : fc.constant(1);
     if (n.maxItems !== undefined) out.push(item.map((v) => ({ value: Array.from({ length: n.maxItems! + 1 }, () => v), fault: `too many items at ${at}` })));
     if (n.minItems !== undefined && n.minItems > 0) out.push(fc.array(item, { maxLength: n.minItems - 1 }).map((value) => ({ value, fault: `too few items at ${at}` })));
+    if (n.uniqueItems && (n.maxItems ?? 2) >= 2) out.push(item.map((v) => ({ value: [v, v], fault: `a repeated item at ${at}` })));
   }
   if (t.includes('object')) {
     const known = new Set(Object.keys(n.properties ?? {}));

@@ -9,6 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { type Config, ENV_VARS, configToEnv } from '../../src/config';
+import { validatedFetch } from './openapi-validation';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -96,6 +97,9 @@ export async function startApiProcess(config: Config, port: number, oidc: { issu
 export class HttpBrowser {
   private jar = new Map<string, Map<string, string>>();
 
+  /** `apiBaseUrl`: the API's answers are checked against its OpenAPI document (the provider's are not). */
+  constructor(private readonly apiBaseUrl?: string) {}
+
   cookies(origin: string): Map<string, string> {
     let m = this.jar.get(origin);
     if (!m) this.jar.set(origin, (m = new Map()));
@@ -113,7 +117,8 @@ export class HttpBrowser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const res = await fetch(u, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const send = this.apiBaseUrl !== undefined && u.origin === new URL(this.apiBaseUrl).origin ? validatedFetch : fetch;
+    const res = await send(u.toString(), { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
     const setCookie = res.headers.getSetCookie();
     for (const c of setCookie) {
       const [pair] = c.split(';');

@@ -18,6 +18,7 @@ import { DEMO_USERS, demoPassword } from '../../src/db/seed';
 import { hashPassword, verifyPassword } from '../../src/services/passwords';
 import { sessionId } from '../../src/services/sessions';
 import { type ApiStack, type CallOptions, type CallResult, type Problem, expectProblem, startApiStack } from '../helpers/api';
+import { validatedFetch } from '../helpers/openapi-validation';
 import { uniqueId } from '../helpers/stack';
 
 let stack: ApiStack;
@@ -47,7 +48,7 @@ async function appWith(auth: Partial<Config['auth']>, api: Partial<Config['api']
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...o.headers };
-    const res = await fetch(base + path, { method, headers, body: o.body !== undefined ? JSON.stringify(o.body) : undefined, redirect: 'manual' });
+    const res = await validatedFetch(base + path, { method, headers, body: o.body !== undefined ? JSON.stringify(o.body) : undefined, redirect: 'manual' });
     const text = await res.text();
     const out: Record<string, string> = {};
     res.headers.forEach((v, k) => (out[k] = v));

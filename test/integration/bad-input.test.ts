@@ -806,9 +806,10 @@ describe('bad input', () => {
       expect(init.text).toContain("url: '/openapi.json'");
     });
 
-    it('given an unknown route, when called, then 404 problem+json', async () => {
+    it('given an unknown route, when called, then 404 problem+json; a method a known path does not take is 405 with Allow', async () => {
       await rejected('GET', '/complaintz', { key: stack.keys.agent }, 404, 'NOT_FOUND');
-      await rejected('DELETE', `/complaints/${fixture.id}`, { key: stack.keys.supervisor }, 404, 'NOT_FOUND');
+      const res = await rejected('DELETE', `/complaints/${fixture.id}`, { key: stack.keys.supervisor }, 405, 'METHOD_NOT_ALLOWED');
+      expect(res.headers.allow).toBe('GET, HEAD, OPTIONS');
     });
   });
 

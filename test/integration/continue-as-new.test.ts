@@ -4,7 +4,7 @@
  * its own dev server with a low suggestion threshold (200 events instead of
  * Temporal's default 4096) so a few dozen actions are enough.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -22,9 +22,11 @@ let nativeConnection: NativeConnection;
 let worker: Worker;
 let running: Promise<void>;
 let config: ReturnType<typeof testConfig>;
+/** The server's log folder, removed after the run (passed or failed). */
+let dir: string | undefined;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ql-can-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ql-can-'));
   temporal = await startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true, dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': 200 } });
   config = testConfig({ temporalAddress: temporal.address });
   models = await openTestDb(config);
@@ -36,12 +38,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await nativeConnection?.close();
-  await connection?.close();
-  await temporal?.stop();
-  await models?.drop();
+  try {
+    worker?.shutdown();
+    await running;
+    await nativeConnection?.close();
+    await connection?.close();
+    await temporal?.stop();
+    await models?.drop();
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe('continue-as-new', () => {

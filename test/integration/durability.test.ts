@@ -4,7 +4,7 @@
  * Temporal dev server (its own instance, SQLite file) is stopped and started
  * again. Nothing acknowledged is lost and nothing is written twice.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { type Models, storedState } from '../../src/db/models';
 import type { ComplaintState } from '../../src/domain/complaint';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
 import { type TemporalDevServer, freePort, startTemporalDevServer } from '../../infra/launch';
+import { validatedFetch } from '../helpers/openapi-validation';
 import { type WorkerProcess, isAlive, spawnWorker } from '../helpers/processes';
 import { eventually, openTestDb, testConfig } from '../helpers/stack';
 
@@ -45,7 +46,7 @@ async function startWorkerProcess(): Promise<void> {
 }
 
 async function call(method: string, url: string, who: string, body?: unknown) {
-  const res = await fetch(baseUrl + url, {
+  const res = await validatedFetch(baseUrl + url, {
     method,
     headers: { authorization: `Bearer ${key(who)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -72,11 +73,16 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close();
-  await worker?.kill('SIGTERM');
-  await temporal?.stop();
-  await models?.drop();
+  try {
+    await new Promise((r) => server?.close(r));
+    await connection?.close();
+    await worker?.kill('SIGTERM');
+    await temporal?.stop();
+    await models?.drop();
+  } finally {
+    // The server's database and log: removed after the run, passed or failed.
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /**

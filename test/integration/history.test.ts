@@ -7,7 +7,7 @@
  * their own; a breach runs on the time-skipping server and is explained by the
  * history service.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -30,6 +30,7 @@ import { createHistoryService, createPayloadDecoder, eventTypeName } from '../..
 import { type ApiStack, type Problem, demoKeys, errorPaths, expectProblem, startApiStack } from '../helpers/api';
 import { VALID_ACTION_BODIES, validCycle } from '../helpers/cycle-endpoints';
 import { ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
+import { validatedFetch } from '../helpers/openapi-validation';
 import { eventually, openTestDb, startTimeSkippingEnv, startWorker, testConfig, uniqueId } from '../helpers/stack';
 
 type Item = Record<string, any>;
@@ -364,11 +365,13 @@ describe('on a dev server of its own: continue-as-new and deleted histories', ()
   let server: http.Server;
   let call: Call;
   const h = api(() => call, () => models);
+  /** The server's log folder, removed after the run (passed or failed). */
+  let dir: string | undefined;
 
   beforeAll(async () => {
     // Temporal suggests continue-as-new after 200 events instead of 4096, and deletes an execution within
     // seconds instead of ~30 s (the delete waits for the queues' ack levels, updated every 30 s by default).
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ql-history-can-'));
+    dir = mkdtempSync(path.join(os.tmpdir(), 'ql-history-can-'));
     temporal = await startTemporalDevServer({
       logFile: path.join(dir, 'temporal.log'),
       headless: true,
@@ -386,7 +389,7 @@ describe('on a dev server of its own: continue-as-new and deleted histories', ()
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     call = (async (method: string, pathname: string, o: { key?: string; body?: unknown } = {}) => {
-      const res = await fetch(base + pathname, {
+      const res = await validatedFetch(base + pathname, {
         method,
         headers: { ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: o.body === undefined ? undefined : JSON.stringify(o.body),
@@ -405,12 +408,16 @@ describe('on a dev server of its own: continue-as-new and deleted histories', ()
       server.close(() => r());
       server.closeAllConnections();
     });
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await nativeConnection?.close();
-    await temporal?.stop();
-    await models?.drop();
+    try {
+      worker?.shutdown();
+      await running;
+      await connection?.close();
+      await nativeConnection?.close();
+      await temporal?.stop();
+      await models?.drop();
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('given a complaint whose workflow continued as new, when an auditor reads its history, then both runs are listed oldest first, linked to each other, and every audit event and both runs\' engine events are in the timeline', async () => {

@@ -3,7 +3,7 @@
  * quickly instead of hanging, and /readyz says which dependency is down.
  * Uses its own FerretDB and Temporal dev server so it can stop them.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { configSchema } from '../../src/config';
 import { connectDatabase, type Models } from '../../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
 import { type FerretDb, type TemporalDevServer, startFerretDb, startTemporalDevServer } from '../../infra/launch';
+import { validatedFetch } from '../helpers/openapi-validation';
 
 const intakeKey = DEMO_USERS.find((u) => u.role === 'intake')!.key;
 const agentKey = DEMO_USERS.find((u) => u.role === 'agent')!.key;
@@ -24,9 +25,11 @@ let models: Models;
 let connection: Connection;
 let server: import('node:http').Server;
 let baseUrl: string;
+/** The servers' data and logs, removed after the run (passed or failed). */
+let dir: string | undefined;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ql-unavailable-'));
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ql-unavailable-'));
   [ferret, temporal] = await Promise.all([
     startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
     startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true }),
@@ -51,15 +54,19 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((r) => server?.close(r));
-  await connection?.close();
-  await models?.connection.close();
-  await temporal?.stop();
-  await ferret?.stop();
+  try {
+    await new Promise((r) => server?.close(r));
+    await connection?.close();
+    await models?.connection.close();
+    await temporal?.stop();
+    await ferret?.stop();
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const intake = (key: string) =>
-  fetch(`${baseUrl}/complaints`, {
+  validatedFetch(`${baseUrl}/complaints`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({ customer: { id: 'c1' }, channel: 'email', category: 'billing', severity: 'P3', description: 'x' }),
@@ -67,7 +74,7 @@ const intake = (key: string) =>
 
 describe('unavailable dependencies', () => {
   it('given both dependencies up, then /readyz is 200 and intake works', async () => {
-    expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+    expect((await validatedFetch(`${baseUrl}/readyz`)).status).toBe(200);
     expect((await intake(intakeKey)).status).toBe(201);
   });
 
@@ -80,7 +87,7 @@ describe('unavailable dependencies', () => {
     expect(res.headers.get('retry-after')).toBe('5');
     // Bounded by the 10 s Temporal deadline (a hang would run into the 120 s test timeout); loose for loaded CI.
     expect(Date.now() - started).toBeLessThan(30_000);
-    const ready = await fetch(`${baseUrl}/readyz`);
+    const ready = await validatedFetch(`${baseUrl}/readyz`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: Record<string, string> };
     expect(body.checks.mongo).toBe('ok');
@@ -89,10 +96,10 @@ describe('unavailable dependencies', () => {
 
   it('given the database is down too, when the queue is read, then 503 problem+json', async () => {
     await ferret.stop();
-    const res = await fetch(`${baseUrl}/complaints`, { headers: { authorization: `Bearer ${agentKey}` } });
+    const res = await validatedFetch(`${baseUrl}/complaints`, { headers: { authorization: `Bearer ${agentKey}` } });
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const ready = (await (await fetch(`${baseUrl}/readyz`)).json()) as { checks: Record<string, string> };
+    const ready = (await (await validatedFetch(`${baseUrl}/readyz`)).json()) as { checks: Record<string, string> };
     expect(ready.checks.mongo).not.toBe('ok');
   });
 });

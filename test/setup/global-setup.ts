@@ -4,7 +4,7 @@
  * workflow bundle reused by every Worker. Addresses reach the test files
  * through environment variables (QL_TEST_*).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -24,10 +24,16 @@ export default async function globalSetup(): Promise<void> {
     startTemporalDevServer({ logFile: path.join(dir, 'temporal.log'), headless: true }),
     bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger }),
   ]);
+  // The run's own temp folder: test files (started after this, with this environment) get it from
+  // os.tmpdir(), so global-teardown can tell what this run left behind from other processes' folders.
+  const runTmp = path.join(dir, 'tmp');
+  mkdirSync(runTmp);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);
   Object.assign(process.env, {
     QL_TEST_DIR: dir,
+    QL_TEST_TMPDIR: runTmp,
+    TMPDIR: runTmp,
     QL_TEST_MONGO_URI: ferret.uri,
     QL_TEST_TEMPORAL_ADDRESS: temporal.address,
     QL_TEST_WORKFLOW_BUNDLE: bundlePath,

@@ -99,7 +99,7 @@ export function auditSearchRoutes(deps: RouteDeps): RouteSpec[] {
       permission: 'audit.read',
       query: auditExportQuery,
       responses: {
-        200: { description: 'application/x-ndjson (one event view per line) or text/csv (header row, one event per record)' },
+        200: { description: 'application/x-ndjson (one event view per line) or text/csv (header row, one event per record)', text: ['application/x-ndjson', 'text/csv'] },
         ...problemResponses(400, 401, 403, 503),
       },
       handler: async ({ query }) => {

@@ -11,7 +11,8 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { DomainError, ErrorCode } from '../../domain/errors';
 import { createOidcService, safeReturnTo } from '../../services/oidc';
-import { checkPassword, createFailureCounter } from '../../services/passwords';
+import { checkPassword } from '../../services/passwords';
+import { createFailureWindow, mongoWindows } from '../../services/rate-limits';
 import { SESSION_COOKIE, type SessionRecord } from '../../services/sessions';
 import type { RouteDeps } from '../app';
 import { type AuthUser, csrfMatches, sessionToken } from '../auth';
@@ -46,7 +47,8 @@ function baseUrl(config: Config, req: Request): string {
 export function authRoutes(deps: RouteDeps): RouteSpec[] {
   const { config, models, auth, log } = deps;
   const lockout = config.auth.lockout;
-  const ipFailures = createFailureCounter(config.auth.ipFailuresPerWindow, lockout.minutes * 60_000);
+  // Counted in the database every API replica shares, like the rate limits.
+  const ipFailures = createFailureWindow('sign-in-address', { limit: config.auth.ipFailuresPerWindow, windowMs: lockout.minutes * 60_000 }, { store: mongoWindows(models, log), log });
   const oidc = createOidcService(models, config.auth.oidc);
   const common = { tag: 'auth', permission: 'public' } as const;
 
@@ -71,11 +73,11 @@ export function authRoutes(deps: RouteDeps): RouteSpec[] {
       },
       handler: async ({ body, req, res }) => {
         const ip = req.ip ?? 'unknown';
-        const blocked = ipFailures.blockedFor(ip);
+        const blocked = await ipFailures.blockedFor(ip);
         if (blocked > 0) throw problems.signInThrottled(blocked);
         const result = await checkPassword(models, lockout, body.username, body.password);
         if (!result.ok) {
-          ipFailures.fail(ip);
+          await ipFailures.fail(ip);
           log.info({ username: body.username.slice(0, 64), ip, outcome: result.reason }, 'sign-in refused');
           if (result.reason === 'locked') throw problems.signInLocked(result.until);
           throw problems.invalidCredentials();

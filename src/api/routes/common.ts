@@ -3,15 +3,24 @@ import { z } from 'zod';
 import type { AuthUser } from '../auth';
 import type { Reply } from '../route';
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number(),
-  detail: z.string().optional(),
-  instance: z.string().optional(),
-  code: z.string().optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
+/**
+ * What sendProblem (src/api/problem.ts) writes: the RFC 9457 members, the
+ * request id, the error code and, for 400, the failing fields. Other members
+ * are extensions named by the code (a gate's `missing` artefacts,
+ * `retryAfterSeconds`...), which RFC 9457 allows, hence the open catchall.
+ */
+export const problemSchema = z
+  .object({
+    type: z.string().describe('https://qualityloop.dev/problems/<code in kebab case>, or about:blank'),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().describe('the request path and query'),
+    requestId: z.string().describe('also in the x-request-id header and the logs'),
+    code: z.string().optional(),
+    errors: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  })
+  .catchall(z.unknown());
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'invalid request (problem+json lists the failing field paths)',
@@ -22,6 +31,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'body too large',
   415: 'body is not application/json',
   422: 'rejected by a business rule',
+  429: 'too many requests: the per-user rate limit (Retry-After says when to retry)',
   503: 'Temporal or the database is unavailable',
 };
 
@@ -29,11 +39,19 @@ export function problemResponses(...codes: number[]) {
   return Object.fromEntries(codes.map((c) => [c, { description: DESCRIPTIONS[c] ?? 'error', schema: problemSchema }]));
 }
 
-const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1-200 visible ASCII characters').optional();
+/** 1-200 visible ASCII characters (what the server stores and compares): the one definition the server checks and the document shows. */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,200}$/, 'must be 1-200 visible ASCII characters')
+  // The bounds the pattern already holds, spelled out for readers of the document (one check, one error).
+  .meta({ minLength: 1, maxLength: 200 });
+
+/** Request headers whose value has a schema (name in lower case); openapi.ts documents them with it, other headers as bounded strings. */
+export const HEADER_SCHEMAS: Record<string, z.ZodType> = { 'idempotency-key': idempotencyKeySchema };
 
 /** The optional Idempotency-Key header, validated like a body field (400 with path `headers.idempotency-key`). */
 export function readIdempotencyKey(header: string | undefined): string | undefined {
-  const r = idempotencyKey.safeParse(header);
+  const r = idempotencyKeySchema.optional().safeParse(header);
   if (!r.success) throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['headers', 'idempotency-key'] })));
   return r.data;
 }

@@ -12,6 +12,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import type { Models } from '../../db/models';
+import type { Logger } from '../../logger';
 import { customerActor } from '../../domain/actors';
 import { type CommandType, type ComplaintCommand, type ComplaintState, asksNps, availableComplaintCommands } from '../../domain/complaint';
 import { CSAT_REASON_CODES, DEFAULT_LANGUAGE, LOW_CSAT_MAX } from '../../domain/customer';
@@ -37,6 +38,7 @@ export interface CustomerLinkRouteDeps {
   config: Config;
   models: Models;
   complaints: ComplaintService;
+  log: Logger;
   /** Shared with the survey link routes (one limit per link and per address). */
   linkAuth?: LinkAuthenticator;
 }
@@ -97,7 +99,7 @@ const linkRefusals = {
 
 export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
   const { models, complaints } = deps;
-  const linkAuth = deps.linkAuth ?? createLinkAuthenticator({ models, config: deps.config });
+  const linkAuth = deps.linkAuth ?? createLinkAuthenticator({ models, config: deps.config, log: deps.log });
   const common = { tag: 'customer link', permission: 'public' } as const;
 
   /** The link's complaint, held to the link's customer (the record binds them; this guards against a complaint that says otherwise). */
@@ -108,8 +110,7 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
   }
 
   /** Sends `command` as the link's customer, once per (link, Idempotency-Key), and answers the complaint as it is now. */
-  async function act(req: Request, command: ComplaintCommand) {
-    const { claims } = await linkAuth.authenticate(req, 'complaint');
+  async function act({ claims }: { claims: LinkClaims }, req: Request, command: ComplaintCommand) {
     const key = requiredIdempotencyKey(req);
     // The link record binds this customer to this complaint; the reducer also refuses a customer acting on another's complaint.
     await complaints.act(claims.subjectId, customerActor(claims.customerId), command as never, `link:${claims.linkId}:${key}`);
@@ -117,6 +118,7 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
     return { status: 200, body: customerComplaintViewOf(await complaintOf(claims), Date.now()) };
   }
 
+  const authenticateWrite = (req: Request) => linkAuth.authenticate(req, 'complaint');
   const writeResponses = {
     200: { description: 'the complaint after the action (or, for a repeated Idempotency-Key, as it is now)', schema: customerComplaintView },
     ...problemResponses(400, 403, 404, 409, 413, 415, 422, 503),
@@ -131,9 +133,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: "What a customer link is for (a complaint or a survey invitation), in which language to show it, and until when it works",
       query: emptyQuery,
       headers: LINK_HEADER_DOC,
+      authenticate: (req) => linkAuth.authenticate(req, 'any'),
       responses: { 200: { description: 'the link', schema: linkInfoView }, ...problemResponses(400, 503), ...linkRefusals },
-      handler: async ({ req }) => {
-        const { claims } = await linkAuth.authenticate(req, 'any');
+      handler: async ({ authenticated: { claims } }) => {
         const contact = await getContact(models, claims.customerId);
         return { status: 200, body: { subject: claims.subject, language: contact?.language ?? DEFAULT_LANGUAGE, expiresAt: iso(claims.expiresAt) } };
       },
@@ -145,9 +147,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: "The customer's view of their complaint: status, messages, resolution, rating and what they may do now (closed complaints stay readable)",
       query: emptyQuery,
       headers: LINK_HEADER_DOC,
+      authenticate: (req) => linkAuth.authenticate(req, 'complaint'),
       responses: { 200: { description: 'the complaint as its customer sees it', schema: customerComplaintView }, ...problemResponses(400, 404, 503), ...linkRefusals },
-      handler: async ({ req }) => {
-        const { claims } = await linkAuth.authenticate(req, 'complaint');
+      handler: async ({ authenticated: { claims } }) => {
         return { status: 200, body: customerComplaintViewOf(await complaintOf(claims), Date.now()) };
       },
     }),
@@ -158,8 +160,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: 'The customer replies (recorded as their message; answers an information request)',
       body: linkReplyBody,
       headers: WRITE_HEADERS,
+      authenticate: authenticateWrite,
       responses: writeResponses,
-      handler: async ({ body, req }) => act(req, { type: 'customer_replied', message: body.message }),
+      handler: async ({ body, req, authenticated }) => act(authenticated, req, { type: 'customer_replied', message: body.message }),
     }),
     defineRoute({
       ...common,
@@ -168,8 +171,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: 'The customer confirms the resolution (closes the complaint), optionally rating it',
       body: linkConfirmBody,
       headers: WRITE_HEADERS,
+      authenticate: authenticateWrite,
       responses: writeResponses,
-      handler: async ({ body, req }) => act(req, { type: 'close', ...feedback(body) }),
+      handler: async ({ body, req, authenticated }) => act(authenticated, req, { type: 'close', ...feedback(body) }),
     }),
     defineRoute({
       ...common,
@@ -178,8 +182,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: 'The customer reopens the resolved complaint, within the reopen window',
       body: linkReopenBody,
       headers: WRITE_HEADERS,
+      authenticate: authenticateWrite,
       responses: writeResponses,
-      handler: async ({ body, req }) => act(req, { type: 'reopen', reason: body.reason }),
+      handler: async ({ body, req, authenticated }) => act(authenticated, req, { type: 'reopen', reason: body.reason }),
     }),
     defineRoute({
       ...common,
@@ -188,8 +193,9 @@ export function customerLinkRoutes(deps: CustomerLinkRouteDeps): RouteSpec[] {
       summary: 'The customer rates the resolution (CSAT 1-5, reason codes on a low rating, comment, NPS where asked)',
       body: linkRateBody,
       headers: WRITE_HEADERS,
+      authenticate: authenticateWrite,
       responses: writeResponses,
-      handler: async ({ body, req }) => act(req, { type: 'record_csat', rating: body.rating, ...feedback(body) }),
+      handler: async ({ body, req, authenticated }) => act(authenticated, req, { type: 'record_csat', rating: body.rating, ...feedback(body) }),
     }),
   ];
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CycleCommandType } from '../../domain/cycle';
 import { cycleReport, reportMarkdown } from '../../domain/cycle-report';
 import type { CycleService } from '../../services/cycles';
@@ -89,7 +89,8 @@ export function cycleRoutes(service: CycleService): RouteSpec[] {
     permission: 'cycle.read',
     params: cycleIdParams,
     query: reportQuery,
-    responses: { 200: { description: 'the report (JSON, or text/markdown)' }, ...problemResponses(400, 401, 403, 404, 503) },
+    // The JSON report's members are not described yet: documented as an object.
+    responses: { 200: { description: 'the report (JSON, or text/markdown)', schema: z.record(z.string(), z.unknown()), text: ['text/markdown'] }, ...problemResponses(400, 401, 403, 404, 503) },
     handler: async ({ params, query, access }) => {
       const state = await service.get(params.id);
       access.check({ kind: 'cycle', view: state });

@@ -65,7 +65,7 @@ export function reviewRoutes(deps: RouteDeps): RouteSpec[] {
     summary: 'The review as Markdown: KPI table against objectives, signals, cycles, causes, decisions, actions, signatures',
     permission: 'review.read',
     params: reviewIdParams,
-    responses: { 200: { description: 'text/markdown' }, ...problemResponses(400, 401, 403, 404, 503) },
+    responses: { 200: { description: 'text/markdown', text: ['text/markdown'] }, ...problemResponses(400, 401, 403, 404, 503) },
     handler: async ({ params }) => ({ status: 200, body: reviewMarkdown(await service.get(params.id)), contentType: 'text/markdown; charset=utf-8' }),
   });
 

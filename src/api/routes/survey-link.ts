@@ -24,8 +24,8 @@ const linkRefusals = {
   429: { description: 'RATE_LIMITED: too many requests for this link or from this address (Retry-After)', schema: problemSchema },
 };
 
-export function surveyLinkRoutes(deps: Pick<RouteDeps, 'models' | 'config'>): RouteSpec[] {
-  const linkAuth = createLinkAuthenticator({ models: deps.models, config: deps.config });
+export function surveyLinkRoutes(deps: Pick<RouteDeps, 'models' | 'config' | 'log'>): RouteSpec[] {
+  const linkAuth = createLinkAuthenticator({ models: deps.models, config: deps.config, log: deps.log });
   const responses = createSurveyResponseService({ models: deps.models });
   const common = { tag: 'customer link', permission: 'public' } as const;
 
@@ -37,9 +37,9 @@ export function surveyLinkRoutes(deps: Pick<RouteDeps, 'models' | 'config'>): Ro
       summary: "The survey of the customer's invitation in their language: its questions, their saved answers, and whether it is open",
       query: emptyQuery,
       headers: LINK_HEADER,
+      authenticate: (req) => linkAuth.authenticate(req, 'invitation'),
       responses: { 200: { description: 'the invitation', schema: invitationView }, ...problemResponses(400, 503), ...linkRefusals },
-      handler: async ({ req }) => {
-        const { claims } = await linkAuth.authenticate(req, 'invitation');
+      handler: async ({ authenticated: { claims } }) => {
         return { status: 200, body: toView(await responses.view(claims.subjectId, claims.customerId)) };
       },
     }),
@@ -56,8 +56,8 @@ export function surveyLinkRoutes(deps: Pick<RouteDeps, 'models' | 'config'>): Ro
         ...problemResponses(400, 409, 413, 415, 422, 503),
         ...linkRefusals,
       },
-      handler: async ({ body, req }) => {
-        const { claims } = await linkAuth.authenticate(req, 'invitation');
+      authenticate: (req) => linkAuth.authenticate(req, 'invitation'),
+      handler: async ({ body, req, authenticated: { claims } }) => {
         const key = requiredIdempotencyKey(req);
         return { status: 200, body: toView(await responses.respond(claims.subjectId, claims.customerId, body, key)) };
       },

@@ -128,7 +128,7 @@ export function surveyRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'get', path: '/surveys/:id/results', tag,
       summary: 'Results: counts, response rate and the scores of the kind (SERVQUAL gaps with 95 % CIs, Kano categories and coefficients, NPS, CSAT); final once closed, else computed now. ?format=md or csv for an export',
       permission: 'survey.read', params: campaignIdParams, query: resultsQuery,
-      responses: { 200: { description: 'application/json, text/markdown or text/csv', schema: resultsView }, ...problemResponses(400, 401, 403, 404) },
+      responses: { 200: { description: 'application/json, text/markdown or text/csv', schema: resultsView, text: ['text/markdown', 'text/csv'] }, ...problemResponses(400, 401, 403, 404) },
       handler: async ({ params, query }) => {
         const summary = await results.results(params.id);
         if (query.format === 'json') return { status: 200, body: summary };
