@@ -20,6 +20,7 @@ import { z } from 'zod';
 import { type RouteDeps, BODY_LIMIT, buildRoutes } from '../../src/api/app';
 import { PERMISSIONS, type Permission } from '../../src/api/permissions';
 import type { RouteSpec } from '../../src/api/route';
+import { ensureLink, linkClaims, linkUrl } from '../../src/services/customer-links';
 import { type ApiStack, type Problem, expectProblem, startApiStack } from '../helpers/api';
 import { validCycle } from '../helpers/cycle-endpoints';
 import { csvTable, fillPath, invalidCsvBodies, invalidParams, invalidPayloads, invalidQueries, openSchemaPaths, parseQuery, requestJsonSchema, roundTrip, schemaShaped } from '../helpers/invalid-payloads';
@@ -78,11 +79,18 @@ interface Attempt {
 
 describe('property: schema-invalid requests are rejected by every endpoint and write nothing', () => {
   let stack: ApiStack;
-  const fixture = { complaint: '', cycle: '' };
+  const fixture = { complaint: '', cycle: '', complaintLink: '', invitationLink: '' };
   const covered = new Set<string>();
 
+  /** A valid link token for `subject` (its record stored): customer-link routes authenticate the link before reading the request. */
+  async function linkToken(subject: 'complaint' | 'invitation', subjectId: string): Promise<string> {
+    const linkId = await ensureLink(stack.models, subject, subjectId, 'cust-property', 'property-test');
+    return linkUrl(stack.config, linkClaims(stack.config, { linkId, subject, subjectId, customerId: 'cust-property' }, Date.now())).token;
+  }
+
   beforeAll(async () => {
-    stack = await startApiStack();
+    // Every link request counts against the link's and the address's limits: room for all the runs.
+    stack = await startApiStack({ configure: (c) => ({ ...c, customers: { ...c.customers, linkRatePerMinute: 10_000, addressRatePerMinute: 100_000 } }) });
     const complaint = await stack.call('POST', '/complaints', {
       key: stack.keys.intake,
       body: { customer: { id: 'cust-property' }, channel: 'web', category: 'delivery', severity: 'P3', description: 'parcel never arrived' },
@@ -98,6 +106,9 @@ describe('property: schema-invalid requests are rejected by every endpoint and w
     expect(cycle.status).toBe(201);
     fixture.cycle = cycle.body.id;
     await eventually(async () => (await stack.models.Cycle.findById(fixture.cycle).lean())?.version === 1, 20_000, 'fixture cycle registered');
+    fixture.complaintLink = await linkToken('complaint', fixture.complaint);
+    // The invitation needs no survey: a request the schemas refuse never reaches it.
+    fixture.invitationLink = await linkToken('invitation', 'inv_property');
     // Visibility is eventually consistent: settle on the two workflows before counting.
     await eventually(async () => (await stack.workflowCount()) === 2, 20_000, 'fixture workflows visible');
   });
@@ -214,7 +225,9 @@ describe('property: schema-invalid requests are rejected by every endpoint and w
         const url = a.query ? `${a.path}?${a.query}` : a.path;
         const csv = spec.bodyType === 'csv';
         const payload = a.body === undefined ? undefined : csv ? (a.body as string) : JSON.stringify(a.body);
-        const res = await stack.call<Problem & { requestId?: string }>(spec.method.toUpperCase(), url, payload === undefined ? { key } : { key, rawBody: payload, ...(csv ? { headers: { 'content-type': 'text/csv' } } : {}) });
+        const headers: Record<string, string> = csv ? { 'content-type': 'text/csv' } : {};
+        if (spec.authenticate) headers['x-customer-link'] = spec.path.startsWith('/customer-link/survey') ? fixture.invitationLink : fixture.complaintLink;
+        const res = await stack.call<Problem & { requestId?: string }>(spec.method.toUpperCase(), url, payload === undefined ? { key, headers } : { key, rawBody: payload, headers });
 
         const root = csv ? {} : roundTrip(a.body);
         if (a.part === 'body' && !csv && Buffer.byteLength(payload!) > BODY_LIMIT_BYTES) {
