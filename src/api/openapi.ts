@@ -65,10 +65,11 @@ export function buildOpenApi(routes: RouteSpec[], info: { version: string; serve
     };
     addParams(r.params, 'path');
     addParams(r.query, 'query');
-    for (const [name, description] of Object.entries(r.headers ?? {})) {
+    for (const [name, doc] of Object.entries(r.headers ?? {})) {
+      const { description, required } = typeof doc === 'string' ? { description: doc, required: false } : doc;
       const schema = HEADER_SCHEMAS[name.toLowerCase()];
       // A header without a schema is a credential (X-CSRF-Token, X-Customer-Link) the server checks as a whole (401/403), not by length.
-      parameters.push({ name, in: 'header', required: false, description, schema: schema ? json(schema, 'input') : { type: 'string' } });
+      parameters.push({ name, in: 'header', required, description, schema: schema ? json(schema, 'input') : { type: 'string' } });
     }
     const responses = Object.fromEntries(Object.entries({ ...chainResponses(r), ...r.responses }).map(([code, resp]) => [code, { description: resp.description, ...responseContent(code, resp) }]));
     paths[path] = {

@@ -32,6 +32,9 @@ export interface Access {
   checkLoaded<K extends Resource['kind']>(kind: K, load: () => Promise<Extract<Resource, { kind: K }>['view']>): Promise<void>;
 }
 
+/** A documented request header: its description, and whether every request must send it. */
+export type HeaderDoc = string | { description: string; required: true };
+
 export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, B extends Schema | undefined = Schema | undefined, A = unknown> {
   method: 'get' | 'post' | 'put';
   /** Express-style path, e.g. `/complaints/:id`. */
@@ -56,8 +59,8 @@ export interface RouteSpec<P extends Schema | undefined = Schema | undefined, Q 
    * reaches the handler as `authenticated`.
    */
   authenticate?: (req: Request) => Promise<A>;
-  /** Documented request headers (name -> description). */
-  headers?: Record<string, string>;
+  /** Documented request headers (name -> description, or `{ description, required: true }` for a header every request must send). */
+  headers?: Record<string, HeaderDoc>;
   /** `text`: media types the answer may have instead of JSON, sent as text (Markdown, CSV, NDJSON exports). */
   responses: Record<number, { description: string; schema?: Schema; text?: string[] }>;
   handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; user: AuthUser; access: Access; authenticated: A; req: Request; res: Response }) => Promise<Reply>;

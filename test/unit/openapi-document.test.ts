@@ -129,6 +129,16 @@ describe('the OpenAPI document states what the server checks', () => {
     expect(idempotencyKeySchema.safeParse('x'.repeat(201)).success).toBe(false);
   });
 
+  it('given the customer-link routes, when documented, then X-Customer-Link is a required header on each, and Idempotency-Key a required one on each write (the server refuses a request without them)', () => {
+    const linkOps = operations.filter((o) => o.name.includes(' /customer-link'));
+    expect(linkOps.length).toBeGreaterThanOrEqual(6);
+    for (const { name, op } of linkOps) {
+      const header = (h: string) => op.parameters.find((p) => p.in === 'header' && p.name.toLowerCase() === h) as { required?: boolean } | undefined;
+      expect({ name, link: header('x-customer-link')?.required }).toEqual({ name, link: true });
+      if (!name.startsWith('GET ')) expect({ name, key: header('idempotency-key')?.required }).toEqual({ name, key: true });
+    }
+  });
+
   it('given every string the server trims in every request schema, when it is whitespace only, then the server accepts it exactly when the document does (a non-blank text is documented with the pattern \\S)', () => {
     const strings = NODES.filter((n) => n.json.type === 'string' && trims(n.zod));
     expect(strings.length).toBeGreaterThan(100);

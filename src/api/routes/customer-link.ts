@@ -84,12 +84,12 @@ export function customerComplaintViewOf(s: ComplaintState, now: number): z.infer
 /** The Idempotency-Key every write through a link needs (400 `headers.idempotency-key` when missing). */
 
 const LINK_HEADER_DOC = {
-  'X-Customer-Link': "required: the token of the customer's link (the part of the link after #)",
-};
+  'X-Customer-Link': { required: true, description: "the token of the customer's link (the part of the link after #)" },
+} as const;
 const WRITE_HEADERS = {
   ...LINK_HEADER_DOC,
-  'Idempotency-Key': 'required: 1-200 visible ASCII characters, made once per submission; the same key on the same link applies once and answers the current view',
-};
+  'Idempotency-Key': { required: true, description: 'made once per submission; the same key on the same link applies once and answers the current view' },
+} as const;
 
 const linkRefusals = {
   401: { description: 'LINK_INVALID: the token is missing, malformed, forged or altered, is for another kind of link, or matches no link we issued', schema: problemSchema },

@@ -17,7 +17,7 @@ const toView = (v: SurveyInvitationView) => ({ ...v, closesAt: new Date(v.closes
 
 /** The Idempotency-Key a write through a link needs (400 `headers.idempotency-key` when missing). */
 
-const LINK_HEADER = { 'X-Customer-Link': "required: the token of the customer's invitation link (the part of the link after #)" };
+const LINK_HEADER = { 'X-Customer-Link': { required: true, description: "the token of the customer's invitation link (the part of the link after #)" } } as const;
 const linkRefusals = {
   401: { description: 'LINK_INVALID: the token is missing, malformed, forged or altered, is not for a survey invitation, or matches no link we issued', schema: problemSchema },
   410: { description: 'LINK_EXPIRED or LINK_REVOKED', schema: problemSchema },
@@ -50,7 +50,7 @@ export function surveyLinkRoutes(deps: Pick<RouteDeps, 'models' | 'config' | 'lo
       summary:
         'Save the response: complete=false keeps partial answers (later saves replace them); complete=true needs every question answered and freezes it. The same completed answers again are accepted; other answers after completion 409 RESPONSE_COMPLETE; a campaign not open 409 SURVEY_CLOSED',
       body: responseBody,
-      headers: { ...LINK_HEADER, 'Idempotency-Key': 'required: 1-200 visible ASCII characters, made once per submission; the same key on the same link applies once and answers the current view' },
+      headers: { ...LINK_HEADER, 'Idempotency-Key': { required: true, description: 'made once per submission; the same key on the same link applies once and answers the current view' } },
       responses: {
         200: { description: 'the invitation with the saved answers', schema: invitationView },
         ...problemResponses(400, 409, 413, 415, 422, 503),
