@@ -170,6 +170,7 @@ async function main(): Promise<void> {
   const apiPort = port('QL_DEV_API_PORT', 8080);
   // The API's Prometheus listener (the API process only: each process needs a port of its own).
   const apiMetricsPort = port('QL_DEV_API_METRICS_PORT', 9464);
+  const workerMetricsPort = port('QL_DEV_WORKER_METRICS_PORT', 9465);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     [ENV_VARS.temporalAddress]: temporal.address,
@@ -197,7 +198,8 @@ async function main(): Promise<void> {
   if (history.written) console.log(`demo history: ${history.complaints} closed complaints and service volume from ${history.from} to ${history.to} (scripts/demo-history.ts)`);
   await models.connection.close();
 
-  const worker = run('worker', 'worker/main.ts', env);
+  // Each process its own metrics port: the worker's is the Temporal SDK's exporter (temporal_* and qualityloop_activity_*).
+  const worker = run('worker', 'worker/main.ts', { ...env, [ENV_VARS.metricsPort]: String(workerMetricsPort) });
   stoppers.push(() => stopChild(worker));
   const api = run('api', 'src/api/main.ts', { ...env, [ENV_VARS.metricsPort]: String(apiMetricsPort) });
   stoppers.push(() => stopChild(api));
@@ -231,6 +233,7 @@ qualityloop is running (started in ${((Date.now() - t0) / 1000).toFixed(1)}s; da
   Temporal gRPC    ${temporal.address}
   MongoDB (FerretDB) ${ferret.uri}/qualityloop
   API metrics      http://127.0.0.1:${apiMetricsPort}/metrics   (Prometheus text; docs/operations.md)
+  Worker metrics   http://127.0.0.1:${workerMetricsPort}/metrics
 
 Demo users and API keys (Authorization: Bearer <key>):
 ${DEMO_USERS.map((u) => `  ${u.role.padEnd(13)} ${u.id.padEnd(8)} ${u.key}`).join('\n')}
