@@ -26,18 +26,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../worker/bundle';
 import { type FerretDb, type TemporalDevServer, freePort, startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { type Config, ENV_VARS, configSchema, configToEnv } from '../src/config';
 import { connectDatabase } from '../src/db/models';
 import { DEMO_USERS, seedDemoData } from '../src/db/seed';
 import { complaintBody } from './load';
 import { fmt, median, percentile, section, sleep, table } from './stats';
+import { runStandalone, withStandaloneInfra } from './standalone';
 import { type WorkerChild, spawnWorker, workerEnv } from './worker-process';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -544,19 +543,7 @@ export async function runFaultSection(ctx: FaultContext, number?: number): Promi
  * FerretDB (BENCH_FAULTS=worker,temporal,... picks processes).
  */
 async function standalone(): Promise<void> {
-  const progress = (msg: string) => process.stderr.write(`[fault ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
-  const cleanups: (() => Promise<void>)[] = [];
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'qualityloop-fault-'));
-  try {
-    const quiet = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined };
-    const [ferret, temporal, bundle] = await Promise.all([
-      startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
-      startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), headless: true }),
-      bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet }),
-    ]);
-    cleanups.push(() => ferret.stop(), () => temporal.stop());
-    const bundlePath = path.join(dir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, bundle.code);
+  await withStandaloneInfra('fault', async ({ dir, temporal, ferret, bundlePath, progress, onCleanup }) => {
     const runId = randomBytes(4).toString('hex');
     const config = configSchema.parse({
       // The recovery settings can be overridden as in production (QL_TEMPORAL_WORKFLOW_TASK_TIMEOUT_MS, QL_WORKER_STICKY_QUEUE_TIMEOUT_MS).
@@ -573,20 +560,8 @@ async function standalone(): Promise<void> {
       return f as Fault;
     });
     const downMs = Number(process.env.BENCH_FAULT_DOWN_MS ?? 0);
-    console.log(await runFaultSection({ dir, temporal, ferret, bundlePath, config, faults, downMs, progress, onCleanup: (_name, fn) => cleanups.push(fn) }));
-  } finally {
-    for (const fn of cleanups.reverse()) await fn().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
-    if (process.env.BENCH_KEEP_TMP === '1') progress(`temp dir kept: ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
-  }
+    console.log(await runFaultSection({ dir, temporal, ferret, bundlePath, config, faults, downMs, progress, onCleanup }));
+  });
 }
 
-if (require.main === module) {
-  standalone().then(
-    () => setTimeout(() => process.exit(0), 500).unref(),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone(standalone);

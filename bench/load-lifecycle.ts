@@ -34,15 +34,13 @@
  * `npm run bench` runs it before the fault section.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { type FerretDb, type TemporalDevServer, startFerretDb, startTemporalDevServer } from '../infra/launch';
+import type { FerretDb, TemporalDevServer } from '../infra/launch';
 import { createApp } from '../src/api/app';
 import { type Config, configSchema } from '../src/config';
 import { complaintUpdates, complaintWorkflowId } from '../src/contracts/complaint';
@@ -51,8 +49,8 @@ import { DEMO_USERS, seedDemoData } from '../src/db/seed';
 import type { Actor } from '../src/domain/actors';
 import { createLogger } from '../src/logger';
 import { complaintIdFor } from '../src/services/complaints';
-import { workflowBundleOptions } from '../worker/bundle';
 import { apiIntake, complaintBody } from './load';
+import { runStandalone, withStandaloneInfra } from './standalone';
 import { fmt, percentile, section, sleep, table } from './stats';
 import { type WorkerChild, cpuMsOf, rssOf, spawnWorker, workerEnv } from './worker-process';
 
@@ -434,20 +432,7 @@ async function serveApi(config: Config, models: Models, client: Client, onCleanu
 
 /** `npx tsx bench/load-lifecycle.ts`: this section alone, on its own Temporal dev server and FerretDB. */
 async function standalone(): Promise<void> {
-  const progress = (msg: string) => process.stderr.write(`[bench load ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
-  const cleanups: (() => Promise<void>)[] = [];
-  const onCleanup = (_name: string, fn: () => Promise<void>) => void cleanups.push(fn);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'qualityloop-bench-load-'));
-  try {
-    const quiet = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined };
-    const [ferret, temporal, bundle] = await Promise.all([
-      startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
-      startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), headless: true }),
-      bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet }),
-    ]);
-    cleanups.push(() => ferret.stop(), () => temporal.stop());
-    const bundlePath = path.join(dir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, bundle.code);
+  await withStandaloneInfra('load', async ({ dir, temporal, ferret, bundlePath, progress, onCleanup }) => {
     const secrets = { apiKeyPepper: randomBytes(16).toString('hex'), webhookSecret: randomBytes(16).toString('hex') };
     const config = (taskQueue: string, database: string): Config =>
       configSchema.parse({
@@ -461,19 +446,7 @@ async function standalone(): Promise<void> {
       });
     const ctx: LoadContext = { dir, temporal, ferret, bundlePath, config, startApi: (c, m, cl) => serveApi(c, m, cl, onCleanup), onCleanup, progress };
     console.log(await runLoadSection(ctx, 1));
-  } finally {
-    for (const fn of cleanups.reverse()) await fn().catch((err: Error) => progress(`cleanup failed: ${err.message}`));
-    if (process.env.BENCH_KEEP_TMP === '1') progress(`temp dir kept: ${dir}`);
-    else rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
-if (require.main === module) {
-  standalone().then(
-    () => setTimeout(() => process.exit(0), 500).unref(),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runStandalone(standalone);

@@ -28,18 +28,14 @@
  * FerretDB, worker, API; needs `npm run build:web` and
  * `bash scripts/prepare.sh temporal ferretdb chromium`).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowBundleOptions } from '../worker/bundle';
-import { startFerretDb, startTemporalDevServer } from '../infra/launch';
 import { createApp } from '../src/api/app';
 import { DEFAULT_WEB_DIST } from '../src/api/web-app';
 import { type Config, configSchema } from '../src/config';
@@ -48,6 +44,7 @@ import { connectDatabase } from '../src/db/models';
 import { DEMO_USERS, demoPassword, seedDemoData } from '../src/db/seed';
 import { createLogger } from '../src/logger';
 import { documentFor, templates } from './read-scale';
+import { runStandalone, withStandaloneInfra } from './standalone';
 import { fmt, median, section } from './stats';
 import { spawnWorker, workerEnv } from './worker-process';
 
@@ -413,20 +410,8 @@ export function uiReport(f: UiFigures): [string, string][] {
 
 async function main(): Promise<void> {
   const settings = uiSettingsFromEnv();
-  const progress = (msg: string) => process.stderr.write(`[bench ui ${(performance.now() / 1000).toFixed(1)}s] ${msg}\n`);
   const runId = randomBytes(4).toString('hex');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'qualityloop-bench-ui-'));
-  const stops: (() => Promise<unknown>)[] = [];
-  try {
-    const quiet = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error, log: () => undefined };
-    const [ferret, temporal, bundle] = await Promise.all([
-      startFerretDb({ dataDir: path.join(dir, 'ferretdb'), logFile: path.join(dir, 'ferretdb.log') }),
-      startTemporalDevServer({ dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), headless: true }),
-      bundleWorkflowCode({ ...workflowBundleOptions(), logger: quiet }),
-    ]);
-    stops.push(() => ferret.stop(), () => temporal.stop());
-    const bundlePath = path.join(dir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, bundle.code);
+  await withStandaloneInfra('ui', async ({ dir, temporal, ferret, bundlePath, progress, onCleanup }) => {
     const config: Config = configSchema.parse({
       temporal: { address: temporal.address, namespace: 'default', taskQueue: `bench-ui-${runId}` },
       mongo: { uri: `${ferret.uri}/bench_ui_${runId}` },
@@ -436,28 +421,20 @@ async function main(): Promise<void> {
       notifications: { webhookUrls: '' },
     });
     const models = await connectDatabase(config.mongo.uri);
-    stops.push(() => models.connection.close());
+    onCleanup('ui: database', () => models.connection.close());
     await seedDemoData(models, config.secrets.apiKeyPepper);
     const worker = spawnWorker(workerEnv(config, bundlePath), path.join(dir, 'worker.log'));
-    stops.push(() => worker.stop());
+    onCleanup('ui: worker', () => worker.stop());
     const connection = await Connection.connect({ address: temporal.address });
-    stops.push(() => connection.close());
+    onCleanup('ui: Temporal connection', () => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const server = http.createServer(createApp({ config, models, client, log: createLogger(config, 'api'), webDist: WEB_DIST }));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    stops.push(() => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
+    onCleanup('ui: API server', () => new Promise<void>((r) => (server.closeAllConnections(), server.close(() => r()))));
     await worker.ready;
     const figures = await measureUi({ models, apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, settings, runId, progress });
     console.log(section('Web app in headless Chromium: page rendered vs the API time of its requests (medians)', uiReport(figures)));
-  } finally {
-    for (const stop of stops.reverse()) await stop().catch((err: unknown) => progress(`stop failed: ${(err as Error).message}`));
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-if (require.main === module) {
-  main().catch((err) => {
-    console.error('[bench ui] failed:', err);
-    process.exitCode = 1;
   });
 }
+
+if (require.main === module) runStandalone(main);
