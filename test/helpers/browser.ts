@@ -41,18 +41,19 @@ export async function newPage(browser: Browser, stack: Pick<ApiStack, 'baseUrl'>
     const url = new URL(r.url());
     if (url.origin !== origin || !isApiPath(url.pathname)) return;
     const headers = r.headers();
-    const text = await r.text().catch(() => '');
+    const method = r.request().method();
+    // undefined: the page navigated on before the body was read (sign-in, a report link); status and headers are still checked.
+    const text = await r.text().catch(() => undefined);
     let body: unknown = text;
-    if (/^application\/([\w.-]+\+)?json/.test(headers['content-type'] ?? '') && text.length > 0) {
+    if (text && /^application\/([\w.-]+\+)?json/.test(headers['content-type'] ?? '')) {
       try {
         body = JSON.parse(text);
       } catch {
-        errors.push(`OpenAPI contract: ${r.request().method()} ${url.pathname} sent invalid JSON`);
+        errors.push(`OpenAPI contract: ${method} ${url.pathname} sent invalid JSON`);
         return;
       }
     }
-    const method = r.request().method();
-    const problems = validateResponse({ method, path: url.pathname + url.search, status: r.status(), headers, body });
+    const problems = validateResponse({ method, path: url.pathname + url.search, status: r.status(), headers, body, bodyUnread: text === undefined });
     if (problems.length > 0) errors.push(`OpenAPI contract: ${method} ${url.pathname}${url.search} -> ${r.status()}: ${problems.join('; ')}`);
   });
   return { context, page, errors };

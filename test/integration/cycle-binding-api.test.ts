@@ -81,7 +81,7 @@ describe('cycles bound to live data, through the API', () => {
         binding: { kpi: 'first_response_attainment', area, period: 'week' },
       }),
     );
-    const unbound = await startCycle(validCycle({ title: 'Unbound', evidence: { complaintIds: ['c_a', 'c_b', 'c_a'] } }));
+    const unbound = await startCycle(validCycle({ title: 'Unbound', evidence: { complaintIds: ['c_a', 'c_b'] } }));
     expect(unbound).toMatchObject({ binding: null, origin: null });
     expect(await stack.models.Cycle.findById(byCause.id).lean()).toMatchObject({ boundAreaId: area, boundDimension: 'cause', boundValue: 'double_charge', active: true });
     expect(await stack.models.Cycle.findById(unbound.id).lean()).toMatchObject({ boundAreaId: null, active: true });

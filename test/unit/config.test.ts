@@ -73,6 +73,10 @@ describe('loadConfig', () => {
       QL_LINK_TTL_DAYS: '14',
       QL_LINK_RATE_LIMIT_PER_MINUTE: '10',
       QL_LINK_ADDRESS_RATE_LIMIT_PER_MINUTE: '100',
+      QL_METRICS_HOST: '0.0.0.0',
+      QL_METRICS_PORT: '9464',
+      QL_METRICS_TOKEN: 'metrics-token-0123456789',
+      QL_OTLP_ENDPOINT: 'http://otel-collector:4318',
     });
     expect(config).toEqual({
       temporal: { address: 'temporal.internal:7233', namespace: 'quality', taskQueue: 'complaints', uiUrl: 'http://temporal-ui.internal:8233', workflowTaskTimeoutMs: 5000 },
@@ -86,6 +90,7 @@ describe('loadConfig', () => {
       mail: { smtpUrl: 'smtps://mailer:secret@smtp.example.com:465', from: 'Example Care <care@example.com>' },
       customers: { linkSecret: 'link-secret-0123456789', linkTtlDays: 14, linkRatePerMinute: 10, addressRatePerMinute: 100 },
       worker: { maxCachedWorkflows: 500, stickyQueueTimeoutMs: 2000 },
+      observability: { metrics: { host: '0.0.0.0', port: 9464, token: 'metrics-token-0123456789' }, otlpEndpoint: 'http://otel-collector:4318' },
       audit: { signingKey: SIGNING_KEY, publicKey: PUBLIC_KEY, digestIntervalMinutes: 15 },
       loop: { triggerIntervalMinutes: 720, triggerOffsetMinutes: 30 },
       auth: {
@@ -120,6 +125,8 @@ describe('loadConfig', () => {
       mail: { from: 'qualityloop <no-reply@qualityloop.local>' },
       customers: { linkTtlDays: 30, linkRatePerMinute: 30, addressRatePerMinute: 300 },
       worker: { stickyQueueTimeoutMs: 1000 },
+      // Metrics are served only once a port (own listener) or a token (main port) is set; tracing only with an endpoint.
+      observability: { metrics: { host: '127.0.0.1' } },
       audit: { digestIntervalMinutes: 60 },
       // The improvement triggers: daily at 01:00 UTC.
       loop: { triggerIntervalMinutes: 1440, triggerOffsetMinutes: 60 },
