@@ -36,11 +36,12 @@ function csvContent(body: z.ZodType) {
  * route, whatever the route declares: 400 for a query or path parameter it
  * does not take (a route's query schema is strict, none means no parameters)
  * or a body that is not JSON (MALFORMED_JSON), 413 for a body over the limit
- * (every route reads a JSON body, route.ts bodyReaders), and behind
+ * (every route reads a JSON body, route.ts bodyReaders), 500 for an
+ * internal error (a problem with the request id and no details), and behind
  * authentication 401, 403 and 429 (the per-user rate limit).
  */
 function chainResponses(r: RouteSpec): RouteSpec['responses'] {
-  return problemResponses(400, 413, ...(r.permission === 'public' ? [] : [401, 403, 429]));
+  return problemResponses(400, 413, 500, ...(r.permission === 'public' ? [] : [401, 403, 429]));
 }
 
 /** A response's media types: its JSON schema (problem+json from 400 on), and any text alternatives. */

@@ -16,7 +16,7 @@ import { type Models, storedState } from '../../src/db/models';
 import type { ComplaintState } from '../../src/domain/complaint';
 import { DEMO_USERS, seedDemoData } from '../../src/db/seed';
 import { type TemporalDevServer, freePort, startTemporalDevServer } from '../../infra/launch';
-import { validatedFetch } from '../helpers/openapi-validation';
+import { assertDocumentedResponse, observe, validatedFetch } from '../helpers/openapi-validation';
 import { type WorkerProcess, isAlive, spawnWorker } from '../helpers/processes';
 import { eventually, openTestDb, testConfig } from '../helpers/stack';
 
@@ -141,11 +141,13 @@ async function updatesInFlightThrough(fault: () => Promise<void>): Promise<void>
 async function untilAcknowledged(url: string, idempotencyKey: string, body: unknown): Promise<boolean> {
   const giveUpAt = Date.now() + 90_000;
   while (Date.now() < giveUpAt) {
+    // A refused connection (a process is down) is retried; an answer is checked against the OpenAPI document.
     const res = await fetch(baseUrl + url, {
       method: 'POST',
       headers: { authorization: `Bearer ${key('alice')}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
     }).catch(() => null);
+    if (res) assertDocumentedResponse(await observe('POST', baseUrl + url, res));
     if (res?.status === 200) return true;
     if (res && res.status !== 503) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -21,6 +21,7 @@ import type { Config } from '../../src/config';
 import { type ApiStack, type CallOptions, type CallResult, type Problem, collectionCounts, errorPaths, expectProblem, rejectionChecker, startApiStack } from '../helpers/api';
 import { validCycle } from '../helpers/cycle-endpoints';
 import { eventually } from '../helpers/stack';
+import { validatedFetch } from '../helpers/openapi-validation';
 
 type ProblemWithId = Problem & { requestId?: string };
 
@@ -54,7 +55,7 @@ async function serve(app: express.Express) {
     baseUrl,
     async call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<CallResult<T>> {
       const headers: Record<string, string> = { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(o.key ? { authorization: `Bearer ${o.key}` } : {}), ...o.headers };
-      const res = await fetch(baseUrl + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+      const res = await validatedFetch(baseUrl + path, { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
       const text = await res.text();
       const out: Record<string, string> = {};
       res.headers.forEach((v, k) => (out[k] = v));

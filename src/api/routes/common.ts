@@ -32,6 +32,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'body is not application/json',
   422: 'rejected by a business rule',
   429: 'too many requests: the per-user rate limit (Retry-After says when to retry)',
+  500: 'internal error: no details, quote the request id (it is in the log with the cause)',
   503: 'Temporal or the database is unavailable',
 };
 
