@@ -14,6 +14,7 @@ import { createApp } from '../../src/api/app';
 import { createApiMetrics, startMetricsServer } from '../../src/observability/metrics';
 import { ensureDigestSchedule } from '../../src/services/audit-schedule';
 import { type ApiStack, expectProblem, startApiStack } from '../helpers/api';
+import { validCycle } from '../helpers/cycle-endpoints';
 import { ALWAYS, policy, seedCatalog } from '../helpers/fixtures';
 import { type Exposition, sampleValue, samplesOf, scrape } from '../helpers/prometheus';
 import { eventually, uniqueId } from '../helpers/stack';
@@ -163,19 +164,7 @@ describe('API metrics', () => {
   }, 60_000);
 
   it('given a PDCA cycle started through the API, when scraped, then it counts as open in its phase and not overdue', async () => {
-    const res = await stack.call('POST', '/cycles', {
-      key: stack.keys.process_owner,
-      body: {
-        type: 'pdca',
-        title: 'Cut billing complaint resolution time',
-        problemStatement: 'Billing complaints take 3 days on average to resolve.',
-        area: 'billing support',
-        sponsorId: 'simon',
-        team: ['alice', 'bob'],
-        goal: { metric: 'billing resolution time', unit: 'hours', direction: 'lower_is_better', baseline: 72, target: 24, deadline: '2099-06-30T00:00:00Z' },
-        evidence: { complaintCategory: 'billing' },
-      },
-    });
+    const res = await stack.call('POST', '/cycles', { key: stack.keys.process_owner, body: validCycle() });
     expect(res.status).toBe(201);
     const e = await scrapeUntil((x) => sampleValue(x, 'qualityloop_cycles', { phase: 'plan' }) === 1, 'one cycle in plan');
     expect(sampleValue(e, 'qualityloop_cycles_overdue', { phase: 'plan' })).toBe(0);
